@@ -1,0 +1,217 @@
+"""Chunk stage: sections from the document's headings, tables kept whole, prose packed to size.
+
+Headings come from Markdown `#` lines; else from a contents list ("Titel<TAB>6") naming the
+heading lines; else from heading-like lines (short, capitalised, standing alone). Within a
+section, blank-line blocks are units; table blocks (tab rows, bullet labels, rows of
+figures) and their title stay in one unit. Units are packed into chunks of about
+CHUNK_SIZE characters; a longer prose unit is split by langchain-text-splitters.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from .records import Chunk, Document
+
+CHUNK_SIZE = 800
+CHUNK_OVERLAP = 150  # only between the pieces of one long paragraph
+MIN_SECTION_BODY = 60  # a heading with less under it is a parent of the next heading
+
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+_TOC_LINE = re.compile(r"^(\S[^\t\n]{2,80}?)\t+\d{1,3}[ \t]*$", re.M)
+_CAPS_LINE = re.compile(r"^[ \t]*([A-ZÀ-Ý][A-ZÀ-Ý '’&,/-]{5,70}[?!]?)[ \t]*$", re.M)
+_VALUE = r"(?:[-+]?€?\s?\d[\d.,]*\s?(?:%|mln|miljoen|mld|fte)?|-|–)"
+_ROW_END = re.compile(rf"(?:\s{_VALUE}){{1,4}}\s*$")  # a label followed by 1-4 figures
+_NUMERIC_LINE = re.compile(rf"^\s*{_VALUE}(?:\s+{_VALUE})*\s*$")
+_YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d])")
+_BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
+_TABLE_HEADER = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý &'’/-]+(?:[ \t]+(?:19|20)\d\d)+\s*$")  # "KLACHTEN 2016 2015"
+_DATED = re.compile(r"\d{1,2}/\d{1,2}\s+\w")  # timeline entries: "18/4 Inzet NL-experts"
+
+
+@dataclass(frozen=True)
+class Heading:
+    start: int  # offset of the heading line in the document text
+    level: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Section:
+    start: int
+    end: int
+    path: str
+
+
+def is_table_line(line: str) -> bool:
+    s = line.strip()
+    if not s:
+        return True
+    if "\t" in s or s.startswith(("•", "·", "▪")) or _NUMERIC_LINE.match(s):
+        return True
+    return len(s) <= 100 and bool(_ROW_END.search(s)) and not s.endswith(".")
+
+
+def looks_like_heading(line: str, prev: str, nxt: str, max_len: int = 70) -> bool:
+    """Short, capitalised, standing alone; `max_len` is kept below the body's line length."""
+    s = line.strip()
+    dated = bool(_DATED.match(s))
+    if not (2 < len(s) <= (70 if dated else max_len)) or s[-1] in ".,;:-" or is_table_line(s):
+        return False
+    if not (s[0].isupper() or dated) or len(s.split()) > (12 if dated else 8):
+        return False
+    prev_s, next_s = prev.strip(), nxt.strip()
+    standalone = not prev_s or prev_s[-1] in ".!?:”\"’'" or prev_s == prev_s.upper()
+    return standalone and bool(next_s) and not next_s[0].islower()
+
+
+def find_headings(text: str) -> list[Heading]:
+    md = [Heading(m.start(), len(m.group(1)), m.group(2).strip()) for m in _MD_HEADING.finditer(text)]
+    if md:
+        return md
+    toc = {m.group(1).strip() for m in _TOC_LINE.finditer(text)}
+    headings = []
+    pos = 0
+    lines = text.split("\n")
+    max_len = heading_max_len(lines)
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if toc:
+            if s in toc and "\t" not in line:
+                headings.append(Heading(pos, 1, s))
+            elif _CAPS_LINE.match(line) and not is_table_line(s):
+                headings.append(Heading(pos, 2, s))
+        else:
+            prev = _nearest(lines, i, -1)
+            nxt = _nearest(lines, i, +1)
+            if looks_like_heading(line, prev, nxt, max_len):
+                headings.append(Heading(pos, 1, s))
+        pos += len(line) + 1
+    return headings
+
+
+def heading_max_len(lines: list[str]) -> int:
+    """Headings are clearly shorter than the wrapped body lines of a PDF text."""
+    body = sorted(len(line.strip()) for line in lines if len(line.strip()) > 20)
+    return int(0.7 * body[len(body) // 2]) if body else 70
+
+
+def _nearest(lines: list[str], i: int, step: int) -> str:
+    """The nearest non-blank line before or after line i ("" at either end)."""
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].strip():
+            return lines[j] if step > 0 or j == i - 1 else ""
+        j += step
+    return ""
+
+
+def find_sections(text: str) -> list[Section]:
+    """Sections with their heading paths; a near-empty section becomes its successor's parent."""
+    headings = find_headings(text)
+    bounds = [h.start for h in headings] + [len(text)]
+    sections: list[Section] = []
+    if not headings or headings[0].start > 0:
+        sections.append(Section(0, bounds[0], ""))
+    stack: list[Heading] = []
+    for h, end in zip(headings, bounds[1:]):
+        stack = [s for s in stack if s.level < h.level] + [h]
+        sections.append(Section(h.start, end, " > ".join(s.title for s in stack)))
+    merged: list[Section] = []
+    carry: Section | None = None
+    for sec in sections:
+        if carry is not None:
+            path = sec.path if sec.path.startswith(carry.path) else _join(carry.path, sec.path)
+            sec = Section(carry.start, sec.end, path)
+        body = text[sec.start:sec.end].split("\n", 1)[-1] if sec.path else text[sec.start:sec.end]
+        if len(body.strip()) < MIN_SECTION_BODY and sec is not sections[-1]:
+            carry = sec
+            continue
+        carry = None
+        merged.append(sec)
+    return [s for s in merged if text[s.start:s.end].strip()]
+
+
+def _join(parent: str, child: str) -> str:
+    return " > ".join(p for p in (parent, child) if p)
+
+
+def section_units(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """(start, end, is_table) units of a section: blank-line blocks, tables merged with their title."""
+    blocks, pos = [], start
+    for m in _BLOCK_SPLIT.finditer(text, start, end):
+        blocks.append((pos, m.start()))
+        pos = m.end()
+    blocks.append((pos, end))
+    units: list[tuple[int, int, bool]] = []
+    for b_start, b_end in blocks:
+        block = text[b_start:b_end]
+        if not block.strip():
+            continue
+        table = all(is_table_line(line) for line in block.split("\n"))
+        if table and units and not _TABLE_HEADER.match(block.strip()) and (units[-1][2] or _is_title(text[units[-1][0]:units[-1][1]])):
+            units[-1] = (units[-1][0], b_end, True)
+        else:
+            units.append((b_start, b_end, table))
+    return units
+
+
+def _is_title(block: str) -> bool:
+    s = block.strip()
+    return "\n" not in s and len(s) <= 80 and not s.endswith(".")
+
+
+def pack_units(text: str, units: list[tuple[int, int, bool]], size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
+    """Greedy packing of whole units into spans of at most `size`; long prose units are split."""
+    spans: list[tuple[int, int]] = []
+    for u_start, u_end, table in units:
+        if u_end - u_start > size and not table:
+            if spans and spans[-1][1] - spans[-1][0] < size // 4 and _can_extend(spans, u_start):
+                u_start = spans.pop()[0]  # a lone title line goes with the text it heads
+            spans.extend(split_long(text, u_start, u_end, size))
+        elif spans and u_end - spans[-1][0] <= size and _can_extend(spans, u_start):
+            spans[-1] = (spans[-1][0], u_end)
+        else:
+            spans.append((u_start, u_end))
+    return spans
+
+
+def _can_extend(spans: list[tuple[int, int]], unit_start: int) -> bool:
+    return spans[-1][1] <= unit_start  # never glue onto the overlapping piece of a split
+
+
+def split_long(text: str, start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """Split one long paragraph at line, sentence or word bounds, with overlap."""
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=size, chunk_overlap=CHUNK_OVERLAP, separators=["\n", ". ", "; ", ", ", " ", ""],
+        keep_separator="end", strip_whitespace=True)
+    spans, cursor = [], start
+    for piece in splitter.split_text(text[start:end]):
+        at = text.find(piece, cursor, end)
+        if at < 0:
+            at = text.find(piece, start, end)
+        spans.append((at, at + len(piece)))
+        cursor = at + 1
+    return spans
+
+
+def mentioned_years(text: str) -> tuple[int, ...]:
+    return tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+
+
+def chunk_document(doc: Document, size: int = CHUNK_SIZE) -> list[Chunk]:
+    """All chunks of one document, each labelled with its citation fields when made."""
+    chunks = []
+    meta = doc.meta
+    for sec in find_sections(doc.text):
+        for start, end in pack_units(doc.text, section_units(doc.text, sec.start, sec.end), size):
+            page = bisect.bisect_right(doc.page_starts, start) if doc.page_starts else None
+            body = doc.text[start:end]
+            chunks.append(Chunk(
+                chunk_id=f"{meta.doc_id}:{start}-{end}", doc_id=meta.doc_id, title=meta.title,
+                year=meta.year, section=sec.path, page=page, start=start, end=end, text=body,
+                years=mentioned_years(body)))
+    return chunks

@@ -1,0 +1,144 @@
+"""Repair what PDF text extraction broke, keeping a map back to the raw text.
+
+Every repair is an edit (start, end, replacement) on the text as it stands; a Dutch
+word list (wordfreq) decides whether two fragments are one word. Where it cannot
+decide, the text is left as it was.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import is_known, is_word, word_score
+
+Edit = tuple[int, int, str]
+
+# PDF fonts draw these letter pairs as one glyph; extraction then puts a space after it.
+_LIGATURE = re.compile(r"\b(\w*(?:f[fiklthbj]|tt))( {1,2})([a-zà-ÿ]+)\b")
+# A line that ends in a word fragment with a hyphen, continued lower case on the next line.
+_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*([a-zà-ÿ]\w*)")
+# A line that ends in letters with no space (the hyphen was lost), continued lower case.
+_BARE_BREAK = re.compile(r"([A-Za-zà-ÿ]+)\n([a-zà-ÿ]\w*)")
+# The same with spaces around the break: joined only when the whole is clearly a word.
+_SPACED_BREAK = re.compile(r"([a-zà-ÿ]+)[ \t]+\n[ \t]*([a-zà-ÿ]+)\b")
+_FUNCTION_WORD = 4.5  # zipf of "van", "het", "gebruik": such a head ends a line, not a word
+_SUSPENDED = {"en", "of", "tot", "t/m"}  # "in- en uitvoer": the hyphen is real
+
+
+@dataclass
+class Cleaned:
+    text: str
+    offsets: list[int]  # offsets[i]: index in the raw text of cleaned character i
+    repairs: dict[str, int] = field(default_factory=dict)
+
+
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[int]]:
+    """Apply non-overlapping edits; return the new text and new->old offsets."""
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for start, end, repl in sorted(edits):
+        if start < pos:
+            continue  # overlapping edit: the first one wins
+        out.append(text[pos:start])
+        offsets.extend(range(pos, start))
+        out.append(repl)
+        offsets.extend(min(start + j, max(end - 1, start)) for j in range(len(repl)))
+        pos = end
+    out.append(text[pos:])
+    offsets.extend(range(pos, len(text) + 1))  # one past the end maps to the end
+    return "".join(out), offsets
+
+
+def ligature_edits(text: str) -> list[Edit]:
+    """"fl uctuaties" -> "fluctuaties", "effi  ciency" -> "efficiency"."""
+    edits = []
+    for m in _LIGATURE.finditer(text):
+        head, tail = m.group(1), m.group(3)
+        joined = word_score(head + tail)
+        if (joined >= 1.5 and joined > min(word_score(head), word_score(tail))) or (
+            not is_word(head) and is_known(head + tail)
+        ):
+            edits.append((m.start(2), m.end(2), ""))
+    return edits
+
+
+def hyphen_break_edits(text: str) -> list[Edit]:
+    """"samenwer-" + newline + "king" -> "samenwerking"; "IND-" + "medewerkers" stays."""
+    edits = []
+    for m in _HYPHEN_BREAK.finditer(text):
+        head, tail = m.group(1), m.group(2)
+        if not head[-1].islower() or tail in _SUSPENDED:
+            continue
+        if is_known(head + tail) or not (is_word(head) and is_word(tail)):
+            edits.append((m.end(1), m.start(2), ""))
+    return edits
+
+
+def bare_break_edits(text: str) -> list[Edit]:
+    """"toe" + newline + "name" -> "toename" where the hyphen was lost in extraction."""
+    edits = []
+    for m in _BARE_BREAK.finditer(text):
+        head, tail = m.group(1), m.group(2)
+        compound = is_known(head + tail) and word_score(head) < _FUNCTION_WORD
+        if is_word(head + tail) or compound or not (is_word(head) and is_word(tail)):
+            edits.append((m.end(1), m.start(2), ""))
+    return edits
+
+
+def spaced_break_edits(text: str) -> list[Edit]:
+    """"ener " + newline + " zijds" -> "enerzijds": only where the whole beats both parts."""
+    edits = []
+    for m in _SPACED_BREAK.finditer(text):
+        head, tail = m.group(1), m.group(2)
+        if word_score(head + tail) > max(word_score(head), word_score(tail)):
+            edits.append((m.end(1), m.start(2), ""))
+    return edits
+
+
+def whitespace_edits(text: str) -> list[Edit]:
+    """Runs of spaces become one; spaces at line ends and starts go; 3+ newlines become 2."""
+    edits: list[Edit] = []
+    for m in re.finditer(r"[ \t\u00a0]*\n[ \t\u00a0\n]*", text):
+        newlines = min(m.group().count("\n"), 2)
+        if m.group() != "\n" * newlines:
+            edits.append((m.start(), m.end(), "\n" * newlines))
+    for m in re.finditer(r"(?<=\S)[ \u00a0]{2,}(?=\S)", text):
+        edits.append((m.start(), m.end(), " "))
+    lead = len(text) - len(text.lstrip())
+    if lead:
+        edits.append((0, lead, ""))
+    trail = len(text) - len(text.rstrip())
+    if trail and lead < len(text):
+        edits.append((len(text) - trail, len(text), ""))
+    return edits
+
+
+def line_end_edits(text: str) -> list[Edit]:
+    """Windows and old Mac line ends become plain newlines."""
+    return [(m.start(), m.end(), "\n") for m in re.finditer(r"\r\n?", text)]
+
+
+_PASSES = (
+    ("line_ends", line_end_edits),
+    ("ligature", ligature_edits),
+    ("hyphen_break", hyphen_break_edits),
+    ("line_break", bare_break_edits),
+    ("spaced_break", spaced_break_edits),
+    ("whitespace", whitespace_edits),
+)
+
+
+def clean_text(raw: str, passes=_PASSES) -> Cleaned:
+    """Run every repair pass in order, composing the offset maps back to `raw`."""
+    text, offsets = raw, list(range(len(raw) + 1))
+    repairs: dict[str, int] = {}
+    for name, find_edits in passes:
+        edits = find_edits(text)
+        if not edits:
+            continue
+        text, step = apply_edits(text, edits)
+        offsets = [offsets[i] for i in step]
+        if name not in ("line_ends", "whitespace"):
+            repairs[name] = len(edits)
+    return Cleaned(text=text, offsets=offsets, repairs=repairs)

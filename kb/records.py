@@ -1,0 +1,67 @@
+"""The records that flow through the pipeline: Document -> Chunk -> Passage."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What the corpus manifest says about one file."""
+
+    doc_id: str
+    title: str
+    year: int
+    source: str
+    publisher: str = ""
+    published: str = ""
+    period: tuple[int, ...] = ()
+
+
+@dataclass
+class Document:
+    """One cleaned report. `offsets[i]` is the raw-text index of cleaned character i."""
+
+    meta: DocMeta
+    text: str
+    offsets: list[int]
+    page_starts: list[int] = field(default_factory=list)  # cleaned offsets where PDF pages begin
+    repairs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A span of a document's cleaned text, labelled for citation when it is made."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    year: int
+    section: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    years: tuple[int, ...] = ()  # years the text mentions: a hint of what its figures are about
+
+    @property
+    def citation(self) -> str:
+        where = f", {self.section}" if self.section else ""
+        page = f", p. {self.page}" if self.page else ""
+        return f"IND, {self.title} ({self.year}){where}{page}"
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with its score, the answering spans and why it ranked."""
+
+    chunk: Chunk
+    score: float
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # spans within chunk.text
+    why: dict = field(default_factory=dict)
+
+    @property
+    def quote(self) -> str:
+        if not self.highlights:
+            return self.chunk.text
+        start, end = self.highlights[0][0], self.highlights[-1][1]
+        return self.chunk.text[start:end]
