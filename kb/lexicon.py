@@ -6,6 +6,8 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 MIN_PART = 3  # shorter "parts" (e.g. "en", "de") split too many real words by accident
+MIN_TAIL = 4  # a 3-letter tail is mostly a suffix: tijd-ige, belast-ing
+LEXICALISED = 3.0  # a word this common is a word of its own, not a compound to take apart
 _LINKS = ("s", "e", "en")  # Dutch linking sounds: beroep-s-zitting, klacht-en-lijst
 
 
@@ -29,9 +31,9 @@ def split_compound(word: str) -> tuple[str, ...]:
     """Split a closed Dutch compound into two known words: "klachtafhandeling" ->
     ("klacht", "afhandeling"); () when no split is plausible. Prefers the longest head."""
     w = word.lower()
-    if len(w) < 2 * MIN_PART + 1 or not w.isalpha():
+    if len(w) < MIN_PART + MIN_TAIL or not w.isalpha() or word_score(w) >= LEXICALISED:
         return ()
-    for cut in range(len(w) - MIN_PART, MIN_PART - 1, -1):
+    for cut in range(len(w) - MIN_TAIL, MIN_PART - 1, -1):
         head, tail = w[:cut], w[cut:]
         if not _is_part(tail):
             continue

@@ -1,0 +1,88 @@
+"""Answer stage: the sentence or table row of a passage that answers, as spans, quote and JSON."""
+from __future__ import annotations
+
+import math
+import re
+
+from .chunk import is_table_line
+from .lexical import tokenize
+from .records import Passage
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•])")
+_NUMBER = re.compile(r"\d")
+Span = tuple[int, int]
+
+
+def answer_units(text: str) -> list[Span]:
+    """Sentences of prose and lines of tables, as (start, end) spans of `text`."""
+    units: list[Span] = []
+    pos = 0
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        if block.strip() and not block.startswith("\n"):
+            lines = block.split("\n")
+            if len(lines) > 1 and all(is_table_line(line) for line in lines):
+                units.extend(_line_spans(block, pos))
+            else:
+                units.extend(_sentence_spans(block, pos))
+        pos += len(block)
+    return [(s, e) for s, e in units if text[s:e].strip()]
+
+
+def _line_spans(block: str, offset: int) -> list[Span]:
+    spans, pos = [], offset
+    for line in block.split("\n"):
+        spans.append(_strip_span(line, pos))
+        pos += len(line) + 1
+    return spans
+
+
+def _sentence_spans(block: str, offset: int) -> list[Span]:
+    spans, pos = [], 0
+    for m in _SENTENCE_END.finditer(block):
+        spans.append(_strip_span(block[pos:m.start()], offset + pos))
+        pos = m.end()
+    spans.append(_strip_span(block[pos:], offset + pos))
+    return spans
+
+
+def _strip_span(piece: str, offset: int) -> Span:
+    lead = len(piece) - len(piece.lstrip())
+    return offset + lead, offset + len(piece.rstrip())
+
+
+def unit_score(unit: str, query_terms: set[str], idf: dict[str, float], wants_number: bool) -> float:
+    terms = set(tokenize(unit))
+    score = sum(idf.get(t, 1.0) for t in query_terms & terms)
+    if wants_number and _NUMBER.search(unit):
+        score *= 1.25  # a "how many" question is answered by a unit with a figure in it
+    return score
+
+
+def highlight(text: str, query_terms: list[str], idf: dict[str, float], wants_number: bool = False) -> list[Span]:
+    """The best-scoring unit, joined by its neighbour when that scores nearly as well."""
+    units = answer_units(text)
+    if not units:
+        return []
+    terms = set(query_terms)
+    scores = [unit_score(text[s:e], terms, idf, wants_number) for s, e in units]
+    best = max(range(len(units)), key=lambda i: (scores[i], -i))
+    if scores[best] <= 0:
+        return [units[0]]
+    spans = [units[best]]
+    for near in (best - 1, best + 1):
+        if 0 <= near < len(units) and scores[near] >= 0.8 * scores[best]:
+            spans.append(units[near])
+    return sorted(spans)
+
+
+def idf_table(df: dict[str, int], n_docs: int) -> dict[str, float]:
+    return {t: math.log(1 + (n_docs - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+
+
+def passage_json(passage: Passage, rank: int) -> dict:
+    """The result object of `kb ask --json`."""
+    c = passage.chunk
+    return {"rank": rank, "doc_id": c.doc_id, "title": c.title, "year": c.year, "section": c.section,
+            "page": c.page, "start": c.start, "end": c.end, "text": c.text,
+            "highlights": [list(h) for h in passage.highlights], "quote": passage.quote,
+            "citation": c.citation, "score": round(passage.score, 6), "why": passage.why}

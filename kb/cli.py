@@ -1,0 +1,155 @@
+"""The `kb` command. The one place where kb's typed errors become messages and exit codes."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import IndexMissing, KbError
+
+EXIT_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kb", description="Cited answers from the IND reports, offline.")
+    parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder of reports (default: corpus)")
+    parser.add_argument("--index", type=Path, default=Path("index"), help="index folder (default: index)")
+    parser.add_argument("--model", default=None, help="sentence-transformers model name or path (default: bundled e5)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ingest = sub.add_parser("ingest", help="build or update the index")
+    ingest.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    ask = sub.add_parser("ask", help="ask a question")
+    ask.add_argument("question")
+    ask.add_argument("-k", type=int, default=5, help="number of passages (1-50)")
+    ask.add_argument("--year", type=int, action="append", default=[], help="only reports of this year")
+    ask.add_argument("--doc", action="append", default=[], help="only this document id")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--why", action="store_true", help="show why each passage ranked")
+    ev = sub.add_parser("eval", help="score a question set (JSON lines)")
+    ev.add_argument("cases", type=Path)
+    ev.add_argument("-k", type=int, default=10)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval}[args.command](args)
+    except KbError as exc:
+        print(f"kb: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("kb: interrupted; the index is as it was before", file=sys.stderr)
+        return 130
+
+
+def _progress_bar():
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit="chunk", desc="embedding", file=sys.stderr, disable=None)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+    return bar, update
+
+
+def run_ingest(args, force: bool = False):
+    from .embed import get_embedder
+    from .pipeline import ingest
+
+    embedder = get_embedder(args.model)
+    bar, update = _progress_bar()
+    try:
+        report = ingest(args.corpus, args.index, embedder, progress=update, force=force)
+    finally:
+        bar.close()
+    for name, reason in report.skipped:
+        print(f"skipped: {reason}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return embedder, report
+
+
+def cmd_ingest(args) -> int:
+    _, report = run_ingest(args, force=args.force)
+    if report.up_to_date:
+        print(f"index/ is up to date ({report.seconds:.1f} s); use --force to rebuild")
+        return 0
+    for doc_id, repairs in report.repairs.items():
+        fixed = ", ".join(f"{n} {kind}" for kind, n in repairs.items()) or "none"
+        print(f"  {doc_id}: repairs: {fixed}")
+    print(f"indexed {report.documents} documents, {report.chunks} chunks ({report.embedded} embedded anew, "
+          f"{len(report.skipped)} files skipped) in {report.seconds:.1f} s")
+    return 0
+
+
+def open_kb(args):
+    """The knowledge base; on a fresh checkout the index is built first."""
+    from .embed import get_embedder
+    from .pipeline import KnowledgeBase
+
+    embedder = get_embedder(args.model)
+    try:
+        return KnowledgeBase(args.index, embedder, corpus=args.corpus)
+    except IndexMissing:
+        print("kb: no index yet; building it first (once)", file=sys.stderr)
+        embedder, _ = run_ingest(args)
+        return KnowledgeBase(args.index, embedder, corpus=args.corpus)
+
+
+def cmd_ask(args) -> int:
+    from .answer import passage_json
+    from .pipeline import check_question
+
+    if not 1 <= args.k <= 50:
+        raise KbError(f"-k {args.k}: ask for 1 to 50 passages")
+    question = check_question(args.question)  # before loading anything: a bad question fails fast
+    passages = open_kb(args).ask(question, k=args.k, years=tuple(args.year), doc_ids=tuple(args.doc))
+    if args.json:
+        results = [passage_json(p, rank) for rank, p in enumerate(passages, 1)]
+        print(json.dumps({"query": question, "results": results}, ensure_ascii=False, indent=1))
+        return 0
+    if not passages:
+        print("no passages found; try other words or fewer filters")
+    for rank, p in enumerate(passages, 1):
+        print(f"\n{rank}. {p.chunk.citation}   [score {p.score:.4f}]")
+        print(_marked(p.chunk.text, p.highlights))
+        if args.why:
+            print(f"   why: {json.dumps(p.why, ensure_ascii=False)}")
+    return 0
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The passage with the answering part between » and «, bold where the terminal allows."""
+    bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", "")
+    out, pos = [], 0
+    for start, end in spans:
+        out += [text[pos:start], f"»{bold}{text[start:end]}{plain}«"]
+        pos = end
+    out.append(text[pos:])
+    return "   " + "".join(out).replace("\n", "\n   ")
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import Outcome, first_hit, read_cases, summary
+
+    cases = read_cases(args.cases)
+    kb = open_kb(args)
+    outcomes = []
+    for case in cases:
+        passages = kb.ask(case.question, k=args.k)
+        outcomes.append(Outcome(case, first_hit(case, [(p.chunk.year, p.chunk.text) for p in passages])))
+    misses = [o for o in outcomes if o.rank != 1]
+    for o in misses:
+        where = f"first answer at rank {o.rank}" if o.rank else "no answer in the first 10"
+        print(f"miss {o.case.case_id}: {o.case.question!r}: {where}")
+    s = summary(outcomes)
+    print(f"{s['cases']} cases  hit@1 {s['hit@1']:.2f}  hit@5 {s['hit@5']:.2f}  MRR@10 {s['mrr@10']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

