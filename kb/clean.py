@@ -21,6 +21,7 @@ _HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*([a-zà-ÿ]\w*)")
 _BARE_BREAK = re.compile(r"([A-Za-zà-ÿ]+)\n([a-zà-ÿ]\w*)")
 # The same with spaces around the break: joined only when the whole is clearly a word.
 _SPACED_BREAK = re.compile(r"([a-zà-ÿ]+)[ \t]+\n[ \t]*([a-zà-ÿ]+)\b")
+_MARGIN = 0.5
 _FUNCTION_WORD = 4.5  # zipf of "van", "het", "gebruik": such a head ends a line, not a word
 _SUSPENDED = {"en", "of", "tot", "t/m"}  # "in- en uitvoer": the hyphen is real
 
@@ -79,11 +80,20 @@ def bare_break_edits(text: str) -> list[Edit]:
     """"toe" + newline + "name" -> "toename" where the hyphen was lost in extraction."""
     edits = []
     for m in _BARE_BREAK.finditer(text):
-        head, tail = m.group(1), m.group(2)
-        compound = is_known(head + tail) and word_score(head) < _FUNCTION_WORD
-        if is_word(head + tail) or compound or not (is_word(head) and is_word(tail)):
+        if _one_word(m.group(1), m.group(2)):
             edits.append((m.end(1), m.start(2), ""))
     return edits
+
+
+def _one_word(head: str, tail: str) -> bool:
+    """Is head+tail one broken word? Zipf scores are log10 frequencies per 10^9 words, so two
+    independent words together score about z(head) + z(tail) - 9: the joined word must beat that."""
+    if not (is_word(head) and is_word(tail)):
+        return True  # a fragment: "klachtafhande" + "ling"
+    joined = word_score(head + tail)
+    if joined >= 1.0 and joined > word_score(head) + word_score(tail) - 9 + _MARGIN:
+        return True
+    return is_known(head + tail) and word_score(head) < _FUNCTION_WORD  # "nareis" + "beleid"
 
 
 def spaced_break_edits(text: str) -> list[Edit]:
@@ -97,14 +107,20 @@ def spaced_break_edits(text: str) -> list[Edit]:
 
 
 def whitespace_edits(text: str) -> list[Edit]:
-    """Runs of spaces become one; spaces at line ends and starts go; 3+ newlines become 2."""
+    """Runs of spaces become one; 3+ newlines become 2; lines lose leading spaces.
+
+    A line keeps one trailing space where it had any: that space says the line ended
+    between words, which the line-break repair reads, so cleaning twice changes nothing.
+    """
     edits: list[Edit] = []
-    for m in re.finditer(r"[ \t\u00a0]*\n[ \t\u00a0\n]*", text):
+    for m in re.finditer(r"([ \t\u00a0]*)\n[ \t\u00a0\n]*", text):
         newlines = min(m.group().count("\n"), 2)
-        if m.group() != "\n" * newlines:
-            edits.append((m.start(), m.end(), "\n" * newlines))
-    for m in re.finditer(r"(?<=\S)[ \u00a0]{2,}(?=\S)", text):
-        edits.append((m.start(), m.end(), " "))
+        kept = (" " if m.group(1) and newlines == 1 else "") + "\n" * newlines
+        if m.group() != kept:
+            edits.append((m.start(), m.end(), kept))
+    for m in re.finditer(r"(?<=\S)[ \t\u00a0]{2,}(?=\S)|(?<=\S)[\t\u00a0](?=\S)", text):
+        if "\t" not in m.group():  # tabs separate table columns
+            edits.append((m.start(), m.end(), " "))
     lead = len(text) - len(text.lstrip())
     if lead:
         edits.append((0, lead, ""))

@@ -24,7 +24,8 @@ class SentenceTransformerEmbedder(Embedder):
             raise KbError(f"model '{model}' is not available offline ({exc}); give a local path "
                           "or an installed model, or leave --model out for the bundled e5") from exc
         self.name = model
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
 
     def embed_batch(self, texts: list[str], is_query: bool = False) -> np.ndarray:
         if not texts:

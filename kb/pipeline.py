@@ -15,7 +15,7 @@ from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing
 from .lexical import build_bm25
-from .load import Loaded, corpus_files, load_corpus
+from .load import MANIFEST, Loaded, corpus_files, load_corpus
 from .records import Chunk, Passage
 from .retrieve import Filters, make_query, search
 
@@ -42,7 +42,9 @@ def passage_text(chunk: Chunk) -> str:
 
 
 def corpus_hashes(corpus: Path) -> dict[str, str]:
-    return {p.name: store.file_sha256(p) for p in corpus_files(corpus)}
+    """A hash per document and of the manifest: new titles or years make the index stale too."""
+    files = corpus_files(corpus) + [p for p in [corpus / MANIFEST] if p.exists()]
+    return {p.name: store.file_sha256(p) for p in files}
 
 
 def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:

@@ -1,0 +1,72 @@
+"""Chunking: sections from structure, tables whole with their title, exact spans."""
+from kb.chunk import CHUNK_SIZE, chunk_document, find_sections
+from kb.load import load_corpus
+
+from conftest import CORPUS
+
+DOCS = {d.meta.doc_id: d for d in load_corpus(CORPUS).documents}
+
+
+def chunks_of(doc_id):
+    return chunk_document(DOCS[doc_id])
+
+
+def test_every_chunk_is_an_exact_span_of_its_document():
+    for doc_id, doc in DOCS.items():
+        chunks = chunk_document(doc)
+        assert chunks, doc_id
+        for c in chunks:
+            assert doc.text[c.start:c.end] == c.text and c.text.strip()
+            assert c.year == doc.meta.year and c.title == doc.meta.title
+
+
+def test_markdown_headings_give_section_paths():
+    sections = [s.path for s in find_sections(DOCS["ind-stand-van-de-uitvoering-2022"].text)]
+    assert any(p.endswith("Robuust en wendbaar > KNELPUNTEN IN DE UITVOERING > *Fluctuerende instroom*") for p in sections)
+
+
+def test_contents_list_names_the_headings_of_the_2023_edition():
+    sections = {s.path.split(" > ")[0] for s in find_sections(DOCS["ind-stand-van-de-uitvoering-2023"].text)}
+    assert {"Dwangsomzaken nemen toe", "De IND bij rechtbankzittingen", "Tot slot"} <= sections
+
+
+def test_plain_text_headings_in_the_2011_report():
+    sections = {c.section for c in chunks_of("ind-jaarverslag-2011")}
+    assert {"Klachten", "Klanttevredenheidsonderzoek", "Aanmeldbalie Ter Apel"} <= sections
+
+
+def test_torn_2011_table_keeps_labels_values_and_title_together():
+    table = [c for c in chunks_of("ind-jaarverslag-2011") if "Tijdige afhandeling klachten" in c.text]
+    assert len(table) == 1
+    text = table[0].text
+    for piece in ("Klachten", "Totaal aantal klachten", "2011 2010", "4.440 2.793", "1,1% 0,8%", "91% 91%"):
+        assert piece in text
+
+
+def test_2012_tab_table_with_title_and_header_row():
+    [chunk] = [c for c in chunks_of("ind-jaarresultaten-2012") if "• Aanbod klachten\t4.440\t4.750" in c.text]
+    assert "Klachten\t2011\t2012" in chunk.text and "83%" in chunk.text
+    assert chunk.section.endswith("Klachten")
+
+
+def test_2016_figures_tables_each_whole():
+    chunks = chunks_of("ind-jaarverslag-2016")
+    [klachten] = [c for c in chunks if "KLACHTEN 2016 2015" in c.text]
+    assert "Aantal ontvangen 1.540 1.340" in klachten.text and "Tijdig afgehandeld 80% 80%" in klachten.text
+    assert klachten.section == "De cijfers"
+
+
+def test_prose_chunks_stay_near_the_size():
+    for doc_id in DOCS:
+        sizes = [len(c.text) for c in chunks_of(doc_id) if "\t" not in c.text]
+        assert max(sizes) <= 2 * CHUNK_SIZE, doc_id
+
+
+def test_chunks_know_the_years_they_mention():
+    [chunk] = [c for c in chunks_of("ind-jaarverslag-2011") if "Tijdige afhandeling klachten" in c.text]
+    assert chunk.years == (2010, 2011)
+
+
+def test_repaired_text_reaches_the_chunks():
+    text = " ".join(c.text for c in chunks_of("ind-jaarverslag-2016"))
+    assert "fluctuaties" in text and "fl uctuaties" not in text

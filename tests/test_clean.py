@@ -1,0 +1,66 @@
+"""Cleaning: real broken lines from the corpus are repaired; real words and hyphens stay."""
+import pytest
+
+from kb.clean import apply_edits, clean_text
+from conftest import CORPUS
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("De fl uctuaties in de instroom vergden een grote fl exibiliteit van", "De fluctuaties in de instroom vergden een grote flexibiliteit van"),
+    ("de meeste asielaanvragen uit Syrië afk omstig waren", "de meeste asielaanvragen uit Syrië afkomstig waren"),
+    ("Meer informatie: htt ps://www.ind.nl", "Meer informatie: https://www.ind.nl"),
+    ("vergroting van de effi  ciency", "vergroting van de efficiency"),
+    ("via de website als Twitt er gewaarschuwd", "via de website als Twitter gewaarschuwd"),
+    ("Dit is terug te zien in de toe\nname van de klachten", "Dit is terug te zien in de toename van de klachten"),
+    ("voortzetting van de professionele klachtafhande\nling, waarbij", "voortzetting van de professionele klachtafhandeling, waarbij"),
+    ("Waar vorig jaar nog de meeste asiel-\naanvragen uit Syrië", "Waar vorig jaar nog de meeste asielaanvragen uit Syrië"),
+    ("Uitvoering van het vreemdelingenbeleid kan niet plaatsvinden zonder samenwer-\nking. Dit", "Uitvoering van het vreemdelingenbeleid kan niet plaatsvinden zonder samenwerking. Dit"),
+    ("Dit is een groep die ener \n zijds door Nederland wordt omarmd", "Dit is een groep die enerzijds door Nederland wordt omarmd"),
+    ("de  IND   nodige stappen  ", "de IND nodige stappen"),
+    ("   Klachten  \n\n\n\nIn 2011 is   het", "Klachten\n\nIn 2011 is het"),
+])
+def test_repairs_real_breaks(raw, expected):
+    assert clean_text(raw).text == expected
+
+
+@pytest.mark.parametrize("line", [
+    "de kosten van in- en uitvoer",
+    "vracht- en verzendkosten werden vergoed",
+    "het aantal mvv-aanvragen is gedaald",
+    "De IND heeft  tevens buiten Nederland een rol gespeeld",  # only the double space goes
+    "Dit gebeurde in de tweede helft van 2016",
+    "In 2011 is het aantal van\nde klachten gestegen.",
+    "Samen met het COA-\nlocaties bezocht",
+    "IND-\nmedewerkers met uiteenlopende expertise",
+])
+def test_leaves_real_words_and_hyphens(line):
+    cleaned = clean_text(line).text
+    assert cleaned.replace("\n", " ").split() == line.replace("\n", " ").split()
+
+
+def test_offsets_map_every_kept_character_back():
+    raw = (CORPUS / "ind-jaarverslag-2016.txt").read_text("utf-8")
+    cleaned = clean_text(raw)
+    assert len(cleaned.offsets) == len(cleaned.text) + 1
+    mismatched = [i for i, ch in enumerate(cleaned.text) if not ch.isspace() and raw[cleaned.offsets[i]] != ch]
+    assert mismatched == []
+    assert cleaned.offsets == sorted(cleaned.offsets)
+
+
+def test_counts_repairs_per_document():
+    r2016 = clean_text((CORPUS / "ind-jaarverslag-2016.txt").read_text("utf-8")).repairs
+    r2011 = clean_text((CORPUS / "ind-jaarverslag-2011.txt").read_text("utf-8")).repairs
+    assert r2016["ligature"] >= 80 and r2016["hyphen_break"] >= 50
+    assert r2011["line_break"] >= 50 and "ligature" not in r2011
+    assert clean_text((CORPUS / "ind-jaarresultaten-2012.md").read_text("utf-8")).repairs == {}
+
+
+def test_cleaning_is_idempotent_on_the_corpus():
+    for name in ("ind-jaarverslag-2011.txt", "ind-jaarverslag-2016.txt"):
+        once = clean_text((CORPUS / name).read_text("utf-8")).text
+        assert clean_text(once).text == once
+
+
+def test_apply_edits_maps_new_to_old():
+    text, offsets = apply_edits("ab  cd", [(2, 4, " ")])
+    assert text == "ab cd" and offsets == [0, 1, 2, 4, 5, 6]

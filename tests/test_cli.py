@@ -1,0 +1,92 @@
+"""The kb command: JSON and text output, clear errors and exit codes, never a traceback."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kb.cli import main
+from pdfs import make_pdf
+
+from conftest import ROOT
+
+
+def run_kb(*args, cwd=ROOT):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "kb.cli", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
+
+
+def test_ask_json_has_the_documented_shape(slice_paths, capsys):
+    corpus, index = slice_paths
+    assert main(["--corpus", str(corpus), "--index", str(index), "ask", "tijdige afhandeling klachten 2012", "-k", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["query"] == "tijdige afhandeling klachten 2012" and len(out["results"]) == 3
+    first = out["results"][0]
+    for key in ("rank", "doc_id", "title", "year", "section", "page", "start", "end", "text", "highlights", "quote", "citation", "score"):
+        assert key in first
+    assert first["rank"] == 1 and first["year"] == 2012 and "83%" in first["quote"]
+    start, end = first["highlights"][0]
+    assert first["text"][start:end] in first["quote"]
+
+
+def test_ask_text_marks_the_answer(slice_paths, capsys):
+    corpus, index = slice_paths
+    assert main(["--corpus", str(corpus), "--index", str(index), "ask", "Aantal ontvangen klachten 2016", "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.lstrip().startswith("1. IND, IND Jaarverslag 2016 (2016)") and "»" in out and "«" in out
+
+
+@pytest.mark.parametrize("question, message", [
+    ("", "empty"), ("?!?", "no letters"), ("x" * 10_000, "characters long"),
+])
+def test_bad_questions_exit_non_zero_with_a_message(tmp_path, question, message):
+    result = run_kb("--index", str(tmp_path / "index"), "ask", question)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "index").exists()  # refused before anything was built
+
+
+def test_stale_index_names_the_fix(slice_paths, tmp_path):
+    corpus, index = slice_paths
+    changed = tmp_path / "corpus"
+    changed.mkdir()
+    for path in corpus.iterdir():
+        (changed / path.name).write_bytes(path.read_bytes())
+    (changed / "nieuw-2024.md").write_text("# Nieuw\n\nEen nieuw verslag.", "utf-8")
+    result = run_kb("--corpus", str(changed), "--index", str(index), "ask", "klachten")
+    assert result.returncode == 2 and "added nieuw-2024.md" in result.stderr and "kb ingest" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_on_a_fresh_checkout_builds_the_index_and_cites_pdf_pages(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "jaarverslag-2019.pdf", [
+        "Voorwoord\n\nDit jaarverslag gaat over het werk van de dienst in 2019.",
+        "Leges\n\nDe leges voor een verblijfsvergunning zijn in 2019 verhoogd naar 210 euro.",
+        "Klachten\n\nIn 2019 ontving de dienst 2.345 klachten over de behandelduur.",
+    ])
+    (corpus / "kapot.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    result = run_kb("--corpus", str(corpus), "--index", str(tmp_path / "index"), "ask", "Hoeveel klachten in 2019?", "--json", "-k", "2")
+    assert result.returncode == 0, result.stderr
+    assert "building it first" in result.stderr and "skipped: kapot.pdf" in result.stderr
+    top = json.loads(result.stdout)["results"][0]
+    assert top["page"] == 3 and "2.345 klachten" in top["quote"] and "p. 3" in top["citation"]
+
+
+def test_eval_scores_a_question_set(slice_paths, tmp_path, capsys):
+    corpus, index = slice_paths
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"id": "a", "q": "tijdige afhandeling klachten 2012", "years": [2012], "all_of": ["83%"]}\n'
+                     '{"id": "b", "q": "Hoeveel mvv-aanvragen waren er?", "years": [1999], "all_of": ["nergens"]}\n', "utf-8")
+    assert main(["--corpus", str(corpus), "--index", str(index), "eval", str(cases)]) == 0
+    out = capsys.readouterr().out
+    assert "miss b" in out and "miss a" not in out
+    assert "2 cases  hit@1 0.50  hit@5 0.50  MRR@10 0.500" in out
+
+
+def test_ingest_reports_repairs_and_up_to_date(slice_paths, capsys):
+    corpus, index = slice_paths
+    assert main(["--corpus", str(corpus), "--index", str(index), "ingest"]) == 0
+    assert "up to date" in capsys.readouterr().out

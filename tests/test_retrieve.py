@@ -1,0 +1,95 @@
+"""Retrieval and answers on the real model over a real slice of the corpus."""
+import numpy as np
+import pytest
+
+from kb.answer import answer_units, highlight
+from kb.errors import BadQuery
+from kb.records import Chunk
+from kb.retrieve import fuse, make_query, overlaps, year_match
+
+
+def test_fusion_adds_reciprocal_ranks_and_the_year_bonus():
+    fused = fuse([([3, 1], 1.0), ([1, 2], 1.0)], bonus={2: 1.0})
+    assert fused[1] == pytest.approx(1 / 62 + 1 / 61)
+    assert fused[2] == pytest.approx(1 / 62 + 1 / 61) and fused[3] == pytest.approx(1 / 61)
+
+
+def test_year_in_a_question_is_a_hint_not_a_bm25_term():
+    query = make_query("tijdige afhandeling klachten 2012", np.zeros(4, dtype=np.float32))
+    assert query.years == (2012,) and "2012" not in query.terms and "klacht" in query.terms
+    chunk = Chunk("c", "d", "t", 2013, "", None, 0, 1, "x", years=(2011, 2012))
+    assert year_match(chunk, (2012,), query.years) == 1.0
+    assert year_match(chunk, (2013,), query.years) == 0.5
+    assert year_match(chunk, (2013,), ()) == 0.0
+
+
+def test_overlap_is_per_document():
+    a = Chunk("a", "d1", "t", 2012, "", None, 0, 100, "x")
+    assert overlaps(a, Chunk("b", "d1", "t", 2012, "", None, 90, 200, "y"))
+    assert not overlaps(a, Chunk("c", "d2", "t", 2012, "", None, 90, 200, "y"))
+
+
+def test_answer_units_are_sentences_and_table_rows():
+    text = "Klachten\t2011\t2012\n• Aanbod klachten\t4.440\t4.750\n\nIn 2012 steeg het. Dat kwam door de duur."
+    units = [text[s:e] for s, e in answer_units(text)]
+    assert units == ["Klachten\t2011\t2012", "• Aanbod klachten\t4.440\t4.750", "In 2012 steeg het.", "Dat kwam door de duur."]
+
+
+def test_highlight_picks_the_answering_row():
+    text = "Klachten\t2011\t2012\n• Aanbod klachten\t4.440\t4.750\n• Tijdige afhandeling klachten\t91%\t83%"
+    [(start, end)] = highlight(text, ["tijd", "afhandel", "klacht"], {"klacht": 0.5, "tijd": 2.0, "afhandel": 2.0})
+    assert text[start:end] == "• Tijdige afhandeling klachten\t91%\t83%"
+
+
+def test_question_about_2012_complaints_cites_the_2012_row(slice_kb):
+    [top] = slice_kb.ask("tijdige afhandeling klachten 2012", k=1)
+    assert top.chunk.year == 2012 and "83%" in top.quote
+    assert "Tijdige afhandeling klachten" in top.quote
+    assert top.chunk.citation.startswith("IND, De IND belicht: Jaarresultaten 2012 (2012), ")
+    assert "Klachten" in top.chunk.citation
+    assert top.why["bm25_rank"] and top.why["dense_rank"] and "klacht" in top.why["bm25_terms"]
+
+
+def test_a_2011_figure_may_come_from_a_later_report_but_the_year_leads(slice_kb):
+    passages = slice_kb.ask("tijdige afhandeling klachten 2011", k=3)
+    assert any("91%" in p.chunk.text for p in passages[:2])
+    assert {p.chunk.year for p in passages} <= {2011, 2012, 2016}
+
+
+def test_explicit_filters_filter(slice_kb):
+    only_2016 = slice_kb.ask("klachten", k=10, years=(2016,))
+    assert only_2016 and {p.chunk.year for p in only_2016} == {2016}
+    only_doc = slice_kb.ask("klachten", k=10, doc_ids=("ind-jaarverslag-2011",))
+    assert only_doc and {p.chunk.doc_id for p in only_doc} == {"ind-jaarverslag-2011"}
+
+
+def test_results_never_overlap(slice_kb):
+    passages = slice_kb.ask("klachten ingebrekestellingen dwangsom", k=20)
+    for i, a in enumerate(passages):
+        assert not any(overlaps(a.chunk, b.chunk) for b in passages[i + 1:])
+
+
+def test_highlights_lie_inside_the_passage_and_quote_is_exact(slice_kb):
+    for p in slice_kb.ask("Hoeveel klachten ontving de IND in 2016?", k=5):
+        assert p.highlights
+        for start, end in p.highlights:
+            assert 0 <= start < end <= len(p.chunk.text)
+        assert p.quote in p.chunk.text
+
+
+def test_english_question_is_answered_from_dutch_text(slice_kb):
+    passages = slice_kb.ask("How many complaints did the IND receive in 2012?", k=3)
+    assert any("4.750" in p.chunk.text and p.chunk.year == 2012 for p in passages)
+
+
+@pytest.mark.parametrize("question, message", [
+    ("", "empty"), ("   \n ", "empty"), ("?!.,;", "no letters"), ("[", "no letters"), ("klachten " * 2000, "characters long"),
+])
+def test_bad_questions_are_refused_clearly(slice_kb, question, message):
+    with pytest.raises(BadQuery, match=message):
+        slice_kb.ask(question)
+
+
+def test_odd_but_valid_questions_do_not_crash(slice_kb):
+    for q in ["'; DROP TABLE chunks;--", "(a+)+$", "belas\u200bting", "🙂 klachten", "الشكاوى"]:
+        assert isinstance(slice_kb.ask(q, k=3), list)
