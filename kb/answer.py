@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 
-from .chunk import is_table_line
+from .chunk import is_numeric_line, is_table_line, is_year_header
 from .lexical import tokenize
 from .records import Passage
 
@@ -68,11 +68,55 @@ def highlight(text: str, query_terms: list[str], idf: dict[str, float], wants_nu
     best = max(range(len(units)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         return [units[0]]
+    torn = torn_row(text, units[best])
+    if torn:
+        return sorted([units[best], *torn])
+    header = tab_header(text, units, best)
+    if header is not None:
+        return [header, units[best]]  # the row says which column is which year only with it
     spans = [units[best]]
     for near in (best - 1, best + 1):
         if 0 <= near < len(units) and scores[near] >= 0.8 * scores[best]:
             spans.append(units[near])
     return sorted(spans)
+
+
+def tab_header(text: str, units: list[Span], row: int) -> Span | None:
+    """The first line of the tab-separated table that unit `row` belongs to, if it is another line."""
+    if "\t" not in text[units[row][0]:units[row][1]]:
+        return None
+    first = row
+    while first > 0 and "\t" in text[units[first - 1][0]:units[first - 1][1]] \
+            and "\n\n" not in text[units[first - 1][1]:units[first][0]]:
+        first -= 1
+    return units[first] if first != row else None
+
+
+def torn_row(text: str, label: Span) -> list[Span]:
+    """For a table whose PDF text lists the labels first and the value rows after (2011), the
+    header and value row that belong to `label`: pairs the n-th label with the n-th value row."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    at = next((i for i, (s, e, _) in enumerate(lines) if s <= label[0] < e + 1), None)
+    if at is None or is_numeric_line(lines[at][2]):
+        return []
+    lo = hi = at
+    while lo > 0 and is_table_line(lines[lo - 1][2]):
+        lo -= 1
+    while hi + 1 < len(lines) and is_table_line(lines[hi + 1][2]):
+        hi += 1
+    region = [ln for ln in lines[lo:hi + 1] if ln[2].strip()]
+    labels = [ln for ln in region if not is_numeric_line(ln[2])]
+    if any(ln[2].lstrip().startswith("•") for ln in labels):  # bullets mark the rows; the rest are titles
+        labels = [ln for ln in labels if ln[2].lstrip().startswith("•")]
+    headers = [ln for ln in region if is_year_header(ln[2])]
+    values = [ln for ln in region if is_numeric_line(ln[2]) and not is_year_header(ln[2])]
+    if len(headers) != 1 or len(values) != len(labels) or lines[at] not in labels:
+        return []
+    row = values[labels.index(lines[at])]
+    return [_strip_span(headers[0][2], headers[0][0]), _strip_span(row[2], row[0])]
 
 
 def idf_table(df: dict[str, int], n_docs: int) -> dict[str, float]:

@@ -55,6 +55,15 @@ def is_table_line(line: str) -> bool:
     return len(s) <= 100 and bool(_ROW_END.search(s)) and not s.endswith(".")
 
 
+def is_numeric_line(line: str) -> bool:
+    return bool(line.strip()) and bool(_NUMERIC_LINE.match(line))
+
+
+def is_year_header(line: str) -> bool:
+    """" 2011 2010": the header row of a table whose values follow on their own lines."""
+    return bool(re.fullmatch(r"\s*(?:(?:19|20)\d\d\s*)+", line))
+
+
 def looks_like_heading(line: str, prev: str, nxt: str, max_len: int = 70) -> bool:
     """Short, capitalised, standing alone; `max_len` is kept below the body's line length."""
     s = line.strip()

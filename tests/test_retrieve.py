@@ -35,10 +35,17 @@ def test_answer_units_are_sentences_and_table_rows():
     assert units == ["Klachten\t2011\t2012", "• Aanbod klachten\t4.440\t4.750", "In 2012 steeg het.", "Dat kwam door de duur."]
 
 
-def test_highlight_picks_the_answering_row():
+def test_highlight_picks_the_answering_row_and_its_header():
     text = "Klachten\t2011\t2012\n• Aanbod klachten\t4.440\t4.750\n• Tijdige afhandeling klachten\t91%\t83%"
-    [(start, end)] = highlight(text, ["tijd", "afhandel", "klacht"], {"klacht": 0.5, "tijd": 2.0, "afhandel": 2.0})
-    assert text[start:end] == "• Tijdige afhandeling klachten\t91%\t83%"
+    spans = highlight(text, ["tijd", "afhandel", "klacht"], {"klacht": 0.5, "tijd": 2.0, "afhandel": 2.0})
+    assert [text[s:e] for s, e in spans] == ["Klachten\t2011\t2012", "• Tijdige afhandeling klachten\t91%\t83%"]
+
+
+def test_torn_table_row_is_paired_with_its_values():
+    text = ("Klachten\n•  Totaal aantal klachten\n\n•  Klachten ten opzichte van procedures\n\n"
+            "•  Tijdige afhandeling klachten\n\n 2011 2010\n\n 4.440 2.793\n\n 1,1% 0,8%\n\n 91% 91%")
+    spans = highlight(text, ["tijd", "afhandel"], {"tijd": 2.0, "afhandel": 2.0})
+    assert [text[s:e] for s, e in spans] == ["•  Tijdige afhandeling klachten", "2011 2010", "91% 91%"]
 
 
 def test_question_about_2012_complaints_cites_the_2012_row(slice_kb):
