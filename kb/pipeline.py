@@ -13,7 +13,7 @@ from . import index as store
 from .answer import highlight, idf_table
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document
 from .embed import Embedder, Progress, content_hash, embed_with_cache
-from .errors import BadQuery, IndexMissing
+from .errors import BadQuery, IndexMissing, UnreadableFile
 from .lexical import build_bm25
 from .load import MANIFEST, Loaded, corpus_files, load_corpus
 from .records import Chunk, Passage
@@ -43,6 +43,8 @@ def passage_text(chunk: Chunk) -> str:
 
 def corpus_hashes(corpus: Path) -> dict[str, str]:
     """A hash per document and of the manifest: new titles or years make the index stale too."""
+    if not corpus.is_dir():
+        raise UnreadableFile(f"{corpus}: no corpus folder there; give --corpus the folder of the reports")
     files = corpus_files(corpus) + [p for p in [corpus / MANIFEST] if p.exists()]
     return {p.name: store.file_sha256(p) for p in files}
 

@@ -90,3 +90,9 @@ def test_ingest_reports_repairs_and_up_to_date(slice_paths, capsys):
     corpus, index = slice_paths
     assert main(["--corpus", str(corpus), "--index", str(index), "ingest"]) == 0
     assert "up to date" in capsys.readouterr().out
+
+
+def test_missing_corpus_folder_is_a_message(slice_paths, tmp_path):
+    _, index = slice_paths
+    result = run_kb("--corpus", str(tmp_path / "nergens"), "--index", str(index), "ask", "klachten")
+    assert result.returncode == 2 and "no corpus folder" in result.stderr and "Traceback" not in result.stderr
