@@ -26,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--doc", action="append", default=[], help="only this document id")
     ask.add_argument("--json", action="store_true")
     ask.add_argument("--why", action="store_true", help="show why each passage ranked")
+    cmp_ = sub.add_parser("compare", help="what each report year says about a subject")
+    cmp_.add_argument("topic")
+    cmp_.add_argument("-k", type=int, default=3, help="passages per year")
+    cmp_.add_argument("--json", action="store_true")
     ev = sub.add_parser("eval", help="score a question set (JSON lines)")
     ev.add_argument("cases", type=Path)
     ev.add_argument("-k", type=int, default=10)
@@ -35,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"ingest": cmd_ingest, "ask": cmd_ask, "eval": cmd_eval}[args.command](args)
+        return {"ingest": cmd_ingest, "ask": cmd_ask, "compare": cmd_compare, "eval": cmd_eval}[args.command](args)
     except KbError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -131,6 +135,27 @@ def _marked(text: str, spans: list[tuple[int, int]]) -> str:
         pos = end
     out.append(text[pos:])
     return "   " + "".join(out).replace("\n", "\n   ")
+
+
+def cmd_compare(args) -> int:
+    from .answer import passage_json
+    from .compare import compare
+    from .pipeline import check_question
+
+    topic = check_question(args.topic)
+    summaries = compare(open_kb(args), topic, per_year=args.k)
+    if args.json:
+        years = [{"year": s.year, "mentions": s.mentions,
+                  "passages": [passage_json(p, rank) for rank, p in enumerate(s.passages, 1)]} for s in summaries]
+        print(json.dumps({"topic": topic, "years": years}, ensure_ascii=False, indent=1))
+        return 0
+    for s in summaries:
+        print(f"\n== {s.year}: {s.mentions} passage(s) about '{topic}'")
+        if not s.passages:
+            print("   nothing in this year's report speaks of it")
+        for p in s.passages:
+            print(f"   {p.chunk.citation}\n   {p.quote[:300]!r}")
+    return 0
 
 
 def cmd_eval(args) -> int:

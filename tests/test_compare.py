@@ -1,0 +1,36 @@
+"""Compare across years: which reports speak of a subject, with their best passages."""
+import json
+
+import pytest
+
+from kb.cli import main
+from kb.compare import compare, speaks_of, topic_requirements
+from kb.lexical import tokenize
+
+from conftest import CORPUS
+
+
+def test_a_compound_topic_matches_its_parts_or_the_whole():
+    needs = topic_requirements("klachtafhandeling")
+    assert speaks_of(set(tokenize("de afhandeling van klachten")), needs)
+    assert speaks_of(set(tokenize("professionele klachtafhandeling")), needs)
+    assert not speaks_of(set(tokenize("de afhandeling van aanvragen")), needs)
+
+
+@pytest.mark.slow
+def test_dwangsommen_across_the_years(full_kb):
+    by_year = {s.year: s for s in compare(full_kb, "dwangsommen")}
+    assert list(by_year) == [2011, 2012, 2016, 2022, 2023]
+    for year in (2011, 2012, 2016, 2023):
+        assert by_year[year].mentions >= 1 and by_year[year].passages
+        assert all("dwangsom" in p.chunk.text.lower() and p.chunk.year == year for p in by_year[year].passages)
+    assert by_year[2022].mentions == 0 and by_year[2022].passages == []
+
+
+@pytest.mark.slow
+def test_compare_json_shape(full_index, capsys):
+    assert main(["--corpus", str(CORPUS), "--index", str(full_index), "compare", "dwangsommen", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["topic"] == "dwangsommen"
+    assert [y["year"] for y in out["years"]] == [2011, 2012, 2016, 2022, 2023]
+    assert out["years"][0]["passages"][0]["citation"].startswith("IND, IND Jaarverslag 2011 (2011)")
