@@ -2,7 +2,7 @@
 
 index/
   CURRENT              name of the generation in use, replaced atomically
-  gen-<time>/          manifest.json, vectors.faiss, chunks.jsonl, documents.jsonl, bm25/
+  gen-<ns>/            manifest.json, vectors.faiss, chunks.jsonl, documents.jsonl, bm25/
   cache/<model>.npz    embedding cache: content hashes and their vectors
 No pickle anywhere: JSON, .npy without objects, and FAISS's own format.
 """
@@ -85,7 +85,7 @@ def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[
 
 def _save_generation(root: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],
                      vectors: np.ndarray, bm25) -> Path:
-    name = f"gen-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
+    name = f"gen-{time.time_ns():020d}"  # sorts in build order
     tmp = root / f".tmp-{name}"
     tmp.mkdir(parents=True)
     flat = faiss.IndexFlatIP(vectors.shape[1])
@@ -100,16 +100,12 @@ def _save_generation(root: Path, manifest: dict, chunks: list[Chunk], documents:
     (tmp / "manifest.json").write_text(json.dumps(full, indent=1, ensure_ascii=False), "utf-8")
     _fsync_tree(tmp)
     os.rename(tmp, root / name)
+    previous = (root / "CURRENT").read_text("utf-8").strip() if (root / "CURRENT").exists() else ""
     pointer = root / "CURRENT.tmp"
     pointer.write_text(name, "utf-8")
     os.replace(pointer, root / "CURRENT")
-    _prune(root, keep={name, _previous(root, name)})
+    _prune(root, keep={name, previous})
     return root / name
-
-
-def _previous(root: Path, current: str) -> str:
-    older = sorted(p.name for p in root.glob("gen-*") if p.name < current)
-    return older[-1] if older else ""
 
 
 def _prune(root: Path, keep: set[str]) -> None:
