@@ -1,0 +1,86 @@
+"""The Streamlit app, run for real with AppTest on the slice index."""
+import os
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+
+@pytest.fixture()
+def app(slice_paths, monkeypatch):
+    corpus, index = slice_paths
+    monkeypatch.setenv("KB_CORPUS", str(corpus))
+    monkeypatch.setenv("KB_INDEX", str(index))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    return at
+
+
+def all_markdown(at) -> str:
+    """What the markdown shows, escapes removed."""
+    return "\n".join(m.value.replace("\\", "") for m in at.markdown)
+
+
+def test_a_question_gives_cited_highlighted_results(app):
+    app.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
+    assert not app.exception
+    text = all_markdown(app)
+    assert "IND, De IND belicht: Jaarresultaten 2012 (2012)" in text
+    assert ":orange-background[**" in text and "83%" in text
+    assert app.code and "83%" in app.code[0].value and "(IND, De IND belicht" in app.code[0].value
+    assert "tijdige afhandeling klachten 2012" in str(app.query_params["q"])
+
+
+def test_filters_narrow_the_results(app):
+    app.text_input(key="q").input("klachten").run()
+    app.multiselect[0].select(2016).run()
+    citations = [m.value for m in app.markdown if m.value.startswith("**IND,")]
+    assert citations and all("Jaarverslag 2016 \\(2016\\)" in c for c in citations)
+
+
+def test_url_parameters_restore_a_search(slice_paths, monkeypatch):
+    corpus, index = slice_paths
+    monkeypatch.setenv("KB_CORPUS", str(corpus))
+    monkeypatch.setenv("KB_INDEX", str(index))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["q"] = "Aantal ontvangen klachten"
+    at.query_params["jaar"] = "2016"
+    at.run()
+    assert at.text_input(key="q").value == "Aantal ontvangen klachten"
+    citations = [m.value for m in at.markdown if m.value.startswith("**IND,")]
+    assert citations and all("(2016)" in c.replace("\\", "") for c in citations)
+
+
+def test_markup_in_a_query_is_shown_as_text(app):
+    app.text_input(key="q").input("<script>alert(1)</script> [x](javascript:alert(1)) $5 en $6 klachten").run()
+    assert not app.exception
+    for m in app.markdown:
+        assert "<script>" not in m.value and "](javascript" not in m.value
+
+
+def test_bad_question_gets_a_friendly_message(app):
+    app.text_input(key="q").input("?!?").run()
+    assert app.warning and "no letters" in app.warning[0].value
+
+
+def test_compare_page_lists_every_year(app):
+    app.sidebar.radio[1].set_value("Vergelijken").run()
+    app.text_input(key="topic").input("ingebrekestellingen").run()
+    assert not app.exception
+    headers = [h.value for h in app.subheader]
+    assert [h.split(":")[0] for h in headers] == ["2011", "2012", "2016"]
+
+
+def test_first_start_builds_the_index_with_progress(tmp_path, monkeypatch):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "verslag-2020.md").write_text("# Leges\n\nDe leges voor een visum stegen in 2020 naar 80 euro.", "utf-8")
+    monkeypatch.setenv("KB_CORPUS", str(corpus))
+    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception and (tmp_path / "index" / "CURRENT").exists()
+    assert at.status and "Index bouwen" in at.status[0].label
+    at.text_input(key="q").input("leges visum").run()
+    assert "80 euro" in all_markdown(at)
