@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import os
-import re
+import tempfile
 from pathlib import Path
 
 import streamlit as st
 
+from kb.chunk import find_sections
 from kb.compare import compare
 from kb.embed import get_embedder
-from kb.errors import IndexMissing, KbError, StaleIndex
+from kb.errors import IndexMissing, KbError, StaleIndex, UnreadableFile
+from kb.load import SUFFIXES, load_file, meta_from_name
 from kb.pipeline import KnowledgeBase, ingest
+from kb.render import marked, md_escape, results_csv, results_markdown, safe_filename
 
 CORPUS = Path(os.environ.get("KB_CORPUS", "corpus"))
 INDEX = Path(os.environ.get("KB_INDEX", "index"))
@@ -18,30 +21,20 @@ TEXT = {
     "nl": {"ask": "Zoeken", "compare": "Vergelijken", "question": "Vraag", "years": "Jaren", "docs": "Rapporten",
            "k": "Aantal passages", "topic": "Onderwerp", "none": "Geen passages gevonden; probeer andere woorden.",
            "building": "Index bouwen (eenmalig)…", "copy": "Citaat met bron", "nothing": "Dit rapport spreekt er niet over.",
-           "mentions": "passages over het onderwerp"},
+           "mentions": "passages over het onderwerp", "add": "Toevoegen", "context": "Lees in context",
+           "back": "Terug naar de resultaten", "prev": "Vorige sectie", "next": "Volgende sectie",
+           "before": "Eerder in deze sectie", "upload": "Rapporten toevoegen (PDF, tekst, Markdown)",
+           "exists": "Er staat al een document met de naam", "overwrite": "Vervangen", "added": "Toegevoegd en doorzoekbaar:",
+           "refused": "Geweigerd:", "export": "Exporteren"},
     "en": {"ask": "Search", "compare": "Compare", "question": "Question", "years": "Years", "docs": "Reports",
            "k": "Number of passages", "topic": "Subject", "none": "No passages found; try other words.",
            "building": "Building the index (once)…", "copy": "Quote with source", "nothing": "This report does not speak of it.",
-           "mentions": "passages about the subject"},
+           "mentions": "passages about the subject", "add": "Add", "context": "Read in context",
+           "back": "Back to the results", "prev": "Previous section", "next": "Next section",
+           "before": "Earlier in this section", "upload": "Add reports (PDF, text, Markdown)",
+           "exists": "A document already has the name", "overwrite": "Replace", "added": "Added and searchable:",
+           "refused": "Refused:", "export": "Export"},
 }
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
-
-
-def md_escape(text: str) -> str:
-    """Markdown-escape document or query text so it shows literally (no links, LaTeX or HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
-
-
-def marked(text: str, spans: list[tuple[int, int]]) -> str:
-    """The passage as Markdown, the answering spans highlighted; built from escaped pieces only."""
-    out, pos = [], 0
-    for start, end in spans:
-        out += [md_escape(text[pos:start]), ":orange-background[**", md_escape(text[start:end]), "**]"]
-        pos = end
-    out.append(md_escape(text[pos:]))
-    return "".join(out)
-
-
 @st.cache_resource(show_spinner=False)
 def load_kb(corpus: str, index: str) -> KnowledgeBase:
     return KnowledgeBase(Path(index), get_embedder(), corpus=Path(corpus))
@@ -64,6 +57,46 @@ def card(passage, t: dict) -> None:
         st.markdown(f"**{md_escape(passage.chunk.citation)}**  ·  score {passage.score:.4f}")
         st.markdown(marked(passage.chunk.text, passage.highlights))
         st.code(f"“{passage.quote}” ({passage.chunk.citation})", language=None)
+        c = passage.chunk
+        st.button(t["context"], key=f"ctx-{c.chunk_id}", on_click=open_context,
+                  args=(c.doc_id, c.start + (passage.highlights[0][0] if passage.highlights else 0),
+                        c.start + (passage.highlights[-1][1] if passage.highlights else len(c.text))))
+
+
+def open_context(doc_id: str, start: int, end: int) -> None:
+    st.query_params.update({"lees": doc_id, "van": str(start), "tot": str(end)})
+
+
+def close_context() -> None:
+    for key in ("lees", "van", "tot"):
+        st.query_params.pop(key, None)
+
+
+def context_page(kb: KnowledgeBase, t: dict) -> None:
+    """The whole section around a passage, the passage marked, the neighbours one click away."""
+    doc = kb.index.documents.get(st.query_params.get("lees", ""))
+    try:
+        start, end = int(st.query_params.get("van", 0)), int(st.query_params.get("tot", 0))
+    except ValueError:
+        start = end = 0
+    st.button(t["back"], on_click=close_context)
+    if doc is None:
+        return
+    sections = find_sections(doc["text"])
+    at = next((i for i, sec in enumerate(sections) if sec.start <= start < sec.end), 0)
+    sec = sections[at]
+    st.subheader(f"{doc['title']} ({doc['year']})")
+    st.caption(md_escape(sec.path or doc["title"]))
+    mark_from = max(start, sec.start)
+    if mark_from > sec.start:
+        with st.expander(t["before"]):
+            st.markdown(md_escape(doc["text"][sec.start:mark_from]))
+    st.markdown(marked(doc["text"][mark_from:sec.end], [(0, max(0, min(end, sec.end) - mark_from))] if end > start else []))
+    left, right = st.columns(2)
+    if at > 0:
+        left.button(t["prev"], on_click=open_context, args=(doc["doc_id"], sections[at - 1].start, sections[at - 1].start))
+    if at + 1 < len(sections):
+        right.button(t["next"], on_click=open_context, args=(doc["doc_id"], sections[at + 1].start, sections[at + 1].start))
 
 
 def ask_page(kb: KnowledgeBase, t: dict) -> None:
@@ -85,8 +118,16 @@ def ask_page(kb: KnowledgeBase, t: dict) -> None:
         return
     if not passages:
         st.info(t["none"])
+        return
+    export_buttons(question, [(question, p) for p in passages], t, "vraag")
     for passage in passages:
         card(passage, t)
+
+
+def export_buttons(title: str, rows: list, t: dict, stem: str) -> None:
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(f"{t['export']}: Markdown", results_markdown(title, rows), f"kb-{stem}.md", "text/markdown")
+    right.download_button(f"{t['export']}: CSV", results_csv(rows), f"kb-{stem}.csv", "text/csv")
 
 
 def compare_page(kb: KnowledgeBase, t: dict) -> None:
@@ -99,6 +140,7 @@ def compare_page(kb: KnowledgeBase, t: dict) -> None:
         st.warning(str(exc))
         return
     st.bar_chart({str(s.year): s.mentions for s in summaries})
+    export_buttons(topic, [(str(s.year), p) for s in summaries for p in s.passages], t, "vergelijking")
     for summary in summaries:
         st.subheader(f"{summary.year}: {summary.mentions} {t['mentions']}")
         if not summary.passages:
@@ -107,17 +149,62 @@ def compare_page(kb: KnowledgeBase, t: dict) -> None:
             card(passage, t)
 
 
+def add_page(t: dict) -> None:
+    """Uploads are checked before they are stored, under a safe name inside corpus/, then indexed."""
+    files = st.file_uploader(t["upload"], type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True)
+    done = st.session_state.setdefault("uploaded", set())
+    for upload in files or []:
+        if upload.file_id in done:
+            continue
+        name = safe_filename(upload.name)
+        target = CORPUS / name
+        if target.suffix.lower() not in SUFFIXES:
+            st.error(f"{t['refused']} {md_escape(upload.name)}: .txt, .md, .pdf")
+            continue
+        if target.exists() and not st.checkbox(f"{t['overwrite']} {name}?", key=f"ow-{name}"):
+            st.warning(f"{t['exists']} {name}.")
+            continue
+        try:
+            check_upload(upload.getvalue(), name)
+        except UnreadableFile as exc:
+            st.error(f"{t['refused']} {md_escape(str(exc))}")
+            continue
+        target.write_bytes(upload.getvalue())
+        with st.status(t["building"], expanded=False):
+            bar = st.progress(0.0)
+            ingest(CORPUS, INDEX, get_embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
+        load_kb.clear()
+        done.add(upload.file_id)
+        st.success(f"{t['added']} {name}")
+
+
+def check_upload(data: bytes, name: str) -> None:
+    """Read the file as ingest would, from a scratch copy; raises UnreadableFile with the reason."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        doc, _ = load_file(path, meta_from_name(path))
+        if not doc.text.strip():
+            raise UnreadableFile(f"{name}: no text in it")
+
+
 def main() -> None:
     st.set_page_config(page_title="kb: IND-rapporten", layout="wide")
     lang = st.sidebar.radio("Taal / Language", ["nl", "en"], horizontal=True)
     t = TEXT[lang]
-    page = st.sidebar.radio(" ", [t["ask"], t["compare"]], label_visibility="collapsed")
+    page = st.sidebar.radio(" ", [t["ask"], t["compare"], t["add"]], label_visibility="collapsed")
+    if page == t["add"]:
+        add_page(t)
+        return
     try:
         kb = open_kb(t)
     except KbError as exc:
         st.error(str(exc))
         return
-    (ask_page if page == t["ask"] else compare_page)(kb, t)
+    if "lees" in st.query_params:
+        context_page(kb, t)
+    else:
+        (ask_page if page == t["ask"] else compare_page)(kb, t)
 
 
 main()

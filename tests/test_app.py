@@ -1,5 +1,7 @@
 """The Streamlit app, run for real with AppTest on the slice index."""
 import os
+import re
+import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -84,3 +86,59 @@ def test_first_start_builds_the_index_with_progress(tmp_path, monkeypatch):
     assert at.status and "Index bouwen" in at.status[0].label
     at.text_input(key="q").input("leges visum").run()
     assert "80 euro" in all_markdown(at)
+
+
+@pytest.fixture()
+def own_copy(slice_paths, tmp_path, monkeypatch):
+    """A private copy of the slice corpus and index, for tests that add documents."""
+    corpus, index = slice_paths
+    shutil.copytree(corpus, tmp_path / "corpus")
+    shutil.copytree(index, tmp_path / "index")
+    monkeypatch.setenv("KB_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    return at, tmp_path
+
+
+def upload(at, name: str, data: bytes, mime: str):
+    at.sidebar.radio[1].set_value("Toevoegen").run()
+    at.file_uploader[0].set_value((name, data, mime)).run()
+    return at
+
+
+def test_upload_adds_a_searchable_document_with_markup_shown_as_text(own_copy):
+    at, tmp = own_copy
+    body = ("# Kosten\n\nDe leges voor een dwangsombeschikking bedroegen $5 en $6 per aanvraag. "
+            "<script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))")
+    upload(at, "../../nieuw verslag-2024.md", body.encode(), "text/markdown")
+    assert not at.exception and at.success and "nieuw-verslag-2024.md" in at.success[0].value
+    assert (tmp / "corpus" / "nieuw-verslag-2024.md").exists() and not (tmp.parent / "x.md").exists()
+    at.sidebar.radio[1].set_value("Zoeken").run()
+    at.text_input(key="q").input("leges dwangsombeschikking").run()
+    shown = [m.value for m in at.markdown]
+    assert any("\\$5 en \\$6" in v for v in shown)
+    unescaped = re.compile(r"(?<!\\)<|(?<!\\)\]\(|(?<!\\)\$")  # what Markdown would act on
+    assert [v for v in shown if "script" in v and unescaped.search(v)] == []
+
+
+def test_bad_upload_is_refused_and_nothing_is_stored(own_copy):
+    at, tmp = own_copy
+    upload(at, "kapot.pdf", os.urandom(2048), "application/pdf")
+    assert at.error and "not a readable PDF" in at.error[0].value
+    assert not (tmp / "corpus" / "kapot.pdf").exists()
+
+
+def test_read_in_context_shows_the_section_with_the_passage_marked(app):
+    app.text_input(key="q").input("Aantal ontvangen klachten 2016").run()
+    app.button(key=next(b.key for b in app.button if b.key and b.key.startswith("ctx-"))).click().run()
+    assert not app.exception
+    assert app.subheader and app.subheader[0].value == "IND Jaarverslag 2016 (2016)"
+    assert ":orange-background[**" in all_markdown(app)
+    assert any(b.label == "Terug naar de resultaten" for b in app.button)
+
+
+def test_results_can_be_exported(app):
+    app.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
+    labels = [b.label for b in app.get("download_button")]
+    assert "Exporteren: Markdown" in labels and "Exporteren: CSV" in labels

@@ -1,0 +1,69 @@
+"""Presentation helpers for the app: escaped Markdown, exports, safe upload names. Pure functions."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+
+from .records import Passage
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+MAX_NAME = 120
+
+
+def md_escape(text: str) -> str:
+    """Markdown-escape document or query text so it shows literally (no links, LaTeX or HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def marked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text as Markdown with the spans highlighted; built from escaped pieces only."""
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), max(end, pos)
+        out += [md_escape(text[pos:start]), ":orange-background[**", md_escape(text[start:end]), "**]"]
+        pos = end
+    out.append(md_escape(text[pos:]))
+    return "".join(out)
+
+
+def csv_cell(value: object) -> str:
+    """A spreadsheet would run a cell starting with = + - @ as a formula: prefix it with '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def results_csv(rows: list[tuple[str, Passage]]) -> str:
+    """(label, passage) rows as CSV: label, rank, year, citation, quote, passage."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["label", "rank", "year", "citation", "quote", "passage"])
+    for rank, (label, p) in enumerate(rows, 1):
+        writer.writerow([csv_cell(v) for v in (label, rank, p.chunk.year, p.chunk.citation, p.quote, p.chunk.text)])
+    return out.getvalue()
+
+
+def results_markdown(title: str, rows: list[tuple[str, Passage]]) -> str:
+    """(label, passage) rows as a Markdown document: each quote with its citation."""
+    lines = [f"# {md_escape(title)}", ""]
+    for rank, (label, p) in enumerate(rows, 1):
+        lines += [f"## {rank}. {md_escape(label)}", "", f"> {md_escape(p.quote)}", "", f"— {md_escape(p.chunk.citation)}", ""]
+    return "\n".join(lines)
+
+
+def safe_filename(name: str) -> str:
+    """A plain file name for an upload: no folders, no device names, no control or bidi marks."""
+    name = unicodedata.normalize("NFKC", name).replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = _UNSAFE_NAME.sub("-", stem).strip(".-_")[:MAX_NAME] or "document"
+    suffix = _UNSAFE_NAME.sub("", suffix).lower()[:10]
+    if stem.lower() in _RESERVED:
+        stem = f"doc-{stem}"
+    return f"{stem}.{suffix}" if suffix else stem
