@@ -142,3 +142,18 @@ def test_results_can_be_exported(app):
     app.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
     labels = [b.label for b in app.get("download_button")]
     assert "Exporteren: Markdown" in labels and "Exporteren: CSV" in labels
+
+
+@pytest.mark.slow
+def test_compare_page_shows_the_years_that_speak_of_dwangsommen(full_index, monkeypatch):
+    monkeypatch.setenv("KB_CORPUS", str(ROOT / "corpus"))
+    monkeypatch.setenv("KB_INDEX", str(full_index))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.sidebar.radio[1].set_value("Vergelijken").run()
+    at.text_input(key="topic").input("dwangsommen").run()
+    assert not at.exception
+    headers = {h.value.split(":")[0]: h.value for h in at.subheader}
+    assert list(headers) == ["2011", "2012", "2016", "2022", "2023"]
+    assert headers["2022"].startswith("2022: 0 ") and not headers["2023"].startswith("2023: 0 ")
+    assert any("Dit rapport spreekt er niet over." in c.value for c in at.caption)

@@ -1,0 +1,101 @@
+"""The app in a real browser: streamlit run on a free localhost port, Debian's headless Chromium."""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ROOT
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="needs Debian's chromium and chromium-driver")
+OUT = ROOT / "test-output"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def server(slice_paths):
+    corpus, index = slice_paths
+    port = free_port()
+    env = {**os.environ, "KB_CORPUS": str(corpus), "KB_INDEX": str(index)}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+                             "--server.port", str(port), "--server.address", "127.0.0.1",
+                             "--browser.gatherUsageStats", "false"], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture()
+def browser(tmp_path):
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1400,1000", f"--user-data-dir={tmp_path / 'chromium'}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+def first_card(driver) -> str:
+    """The citation of the first result card ("" while none, or while the page is redrawn)."""
+    try:
+        cards = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "[data-testid='stMarkdown'] strong")]
+    except StaleElementReferenceException:
+        return ""
+    return next((c for c in cards if c.startswith("IND,")), "")
+
+
+def ask(driver, question: str) -> float:
+    """Type a question and press enter; seconds until the first result card differs from before."""
+    box = WebDriverWait(driver, 120).until(EC.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label='Vraag']")))
+    before = first_card(driver)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(question)
+    started = time.perf_counter()
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 60, poll_frequency=0.02).until(lambda d: first_card(d) not in ("", before))
+    return time.perf_counter() - started
+
+
+def test_question_in_a_real_browser_shows_a_cited_card(server, browser):
+    OUT.mkdir(exist_ok=True)
+    browser.get(server)
+    ask(browser, "Aantal ontvangen klachten 2015")  # warm-up: first query loads the model in the server
+    took = ask(browser, "tijdige afhandeling klachten 2012")
+    assert first_card(browser).startswith("IND, De IND belicht: Jaarresultaten 2012 (2012)")
+    browser.save_screenshot(str(OUT / "browser-ask.png"))
+    print(f"\nbrowser: enter to first result card painted (warm): {took * 1000:.0f} ms")
+
+
+def test_markup_in_a_query_injects_nothing(server, browser):
+    browser.get(server)
+    ask(browser, "klachten <img src=x onerror=alert(1)> [x](javascript:alert(1))")
+    assert browser.find_elements(By.CSS_SELECTOR, "img[src='x']") == []
+    assert browser.find_elements(By.CSS_SELECTOR, "a[href^='javascript']") == []
