@@ -3,9 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .lexical import tokenize, word_terms, words
+from .answer import highlight
+from .lexical import stem, tokenize, word_terms, words
+from .lexicon import split_compound
 from .pipeline import KnowledgeBase, check_question
-from .records import Chunk, Passage
+from .records import Passage
+from .retrieve import dense_scores
+
+
+MIN_HEAD = 5  # shorter heads ("werk", "tijd") end too many unrelated words
 
 
 @dataclass
@@ -21,28 +27,43 @@ def topic_requirements(topic: str) -> list[tuple[str, tuple[str, ...]]]:
     for word in words(topic):
         terms = word_terms(word)
         if terms:
-            needs.append((terms[0], terms[1:]))
+            parts = terms[1:] or tuple(stem(p) for p in split_compound(word, common_too=True))
+            needs.append((terms[0], parts))
     return needs
 
 
 def speaks_of(chunk_terms: set[str], needs: list[tuple[str, tuple[str, ...]]]) -> bool:
-    """True when every topic word occurs, whole or as all of its parts."""
-    return bool(needs) and all(stem in chunk_terms or (parts and set(parts) <= chunk_terms)
-                               for stem, parts in needs)
+    """True when every topic word occurs: whole, as all of its parts, or as its head.
+
+    A Dutch compound names a kind of its last part (klant-tevredenheid is tevredenheid), and
+    the head may carry a prefix in the text (on-tevreden), so a term ending in it counts.
+    """
+    def has(whole: str, parts: tuple[str, ...]) -> bool:
+        if whole in chunk_terms or (parts and set(parts) <= chunk_terms):
+            return True
+        heads = {parts[-1], stem(parts[-1])} if parts else set()  # "tevredenheid" -> tevreden -> tevred
+        heads = {h for h in heads if len(h) >= MIN_HEAD}
+        return any(term.endswith(h) for term in chunk_terms for h in heads)
+    return bool(needs) and all(has(whole, parts) for whole, parts in needs)
 
 
 def compare(kb: KnowledgeBase, topic: str, per_year: int = 3) -> list[YearSummary]:
-    """One summary per report year, oldest first; a year that does not speak of it has no passages."""
+    """One summary per report year, oldest first; a year that does not speak of it has no passages.
+
+    Only passages that speak of the topic are shown, best first by meaning (dense score)."""
     topic = check_question(topic)
     needs = topic_requirements(topic)
-    matching: dict[int, list[Chunk]] = {}
-    for chunk in kb.index.chunks:
+    dense = dense_scores(kb.index, kb.embedder.embed_query(topic))
+    terms = tokenize(topic) + [p for _, parts in needs for p in parts]
+    rows: dict[int, list[int]] = {}
+    for row, chunk in enumerate(kb.index.chunks):
         if speaks_of(set(tokenize(chunk.text)), needs):
-            matching.setdefault(chunk.year, []).append(chunk)
+            rows.setdefault(chunk.year, []).append(row)
     summaries = []
     for year in sorted({c.year for c in kb.index.chunks}):
-        ids = {c.chunk_id for c in matching.get(year, [])}
-        ranked = kb.ask(topic, k=len(ids), years=(year,)) if ids else []
-        passages = [p for p in ranked if p.chunk.chunk_id in ids][:per_year]
-        summaries.append(YearSummary(year=year, mentions=len(ids), passages=passages))
+        best = sorted(rows.get(year, []), key=lambda r: -dense[r])[:per_year]
+        passages = [Passage(chunk=kb.index.chunks[r], score=float(dense[r]),
+                            highlights=highlight(kb.index.chunks[r].text, terms, kb.idf),
+                            why={"dense_score": round(float(dense[r]), 4)}) for r in best]
+        summaries.append(YearSummary(year=year, mentions=len(rows.get(year, [])), passages=passages))
     return summaries

@@ -23,6 +23,10 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("dutch")
 
 
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
 def normalize(text: str) -> str:
     """Fold case and compatibility forms, drop invisible characters (zero-width, soft hyphen)."""
     return unicodedata.normalize("NFKC", text).translate(_INVISIBLE).casefold()

@@ -27,11 +27,12 @@ def _is_part(word: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
-def split_compound(word: str) -> tuple[str, ...]:
+def split_compound(word: str, common_too: bool = False) -> tuple[str, ...]:
     """Split a closed Dutch compound into two known words: "klachtafhandeling" ->
-    ("klacht", "afhandeling"); () when no split is plausible. Prefers the longest head."""
+    ("klacht", "afhandeling"); () when no split is plausible. Prefers the longest head.
+    Common words are left whole unless `common_too` (a topic the user typed may be split)."""
     w = word.lower()
-    if len(w) < MIN_PART + MIN_TAIL or not w.isalpha() or word_score(w) >= LEXICALISED:
+    if len(w) < MIN_PART + MIN_TAIL or not w.isalpha() or (word_score(w) >= LEXICALISED and not common_too):
         return ()
     for cut in range(len(w) - MIN_TAIL, MIN_PART - 1, -1):
         head, tail = w[:cut], w[cut:]
