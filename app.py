@@ -20,7 +20,7 @@ INDEX = Path(os.environ.get("KB_INDEX", "index"))
 TEXT = {
     "nl": {"ask": "Zoeken", "compare": "Vergelijken", "question": "Vraag", "years": "Jaren", "docs": "Rapporten",
            "k": "Aantal passages", "topic": "Onderwerp", "none": "Geen passages gevonden; probeer andere woorden.",
-           "building": "Index bouwen (eenmalig)…", "copy": "Citaat met bron", "nothing": "Dit rapport spreekt er niet over.",
+           "building": "Index bouwen (eenmalig)…", "nothing": "Dit rapport spreekt er niet over.",
            "mentions": "passages over het onderwerp", "add": "Toevoegen", "context": "Lees in context",
            "back": "Terug naar de resultaten", "prev": "Vorige sectie", "next": "Volgende sectie",
            "before": "Eerder in deze sectie", "upload": "Rapporten toevoegen (PDF, tekst, Markdown)",
@@ -28,16 +28,23 @@ TEXT = {
            "refused": "Geweigerd:", "export": "Exporteren"},
     "en": {"ask": "Search", "compare": "Compare", "question": "Question", "years": "Years", "docs": "Reports",
            "k": "Number of passages", "topic": "Subject", "none": "No passages found; try other words.",
-           "building": "Building the index (once)…", "copy": "Quote with source", "nothing": "This report does not speak of it.",
+           "building": "Building the index (once)…", "nothing": "This report does not speak of it.",
            "mentions": "passages about the subject", "add": "Add", "context": "Read in context",
            "back": "Back to the results", "prev": "Previous section", "next": "Next section",
            "before": "Earlier in this section", "upload": "Add reports (PDF, text, Markdown)",
            "exists": "A document already has the name", "overwrite": "Replace", "added": "Added and searchable:",
            "refused": "Refused:", "export": "Export"},
 }
+
+
+@st.cache_resource(show_spinner=False)
+def embedder():
+    return get_embedder()
+
+
 @st.cache_resource(show_spinner=False)
 def load_kb(corpus: str, index: str) -> KnowledgeBase:
-    return KnowledgeBase(Path(index), get_embedder(), corpus=Path(corpus))
+    return KnowledgeBase(Path(index), embedder(), corpus=Path(corpus))
 
 
 def open_kb(t: dict) -> KnowledgeBase:
@@ -47,7 +54,7 @@ def open_kb(t: dict) -> KnowledgeBase:
     except (IndexMissing, StaleIndex):
         with st.status(t["building"], expanded=True):
             bar = st.progress(0.0)
-            ingest(CORPUS, INDEX, get_embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
+            ingest(CORPUS, INDEX, embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
         load_kb.clear()
         return load_kb(str(CORPUS), str(INDEX))
 
@@ -58,9 +65,7 @@ def card(passage, t: dict) -> None:
         st.markdown(marked(passage.chunk.text, passage.highlights))
         st.code(f"“{passage.quote}” ({passage.chunk.citation})", language=None)
         c = passage.chunk
-        st.button(t["context"], key=f"ctx-{c.chunk_id}", on_click=open_context,
-                  args=(c.doc_id, c.start + (passage.highlights[0][0] if passage.highlights else 0),
-                        c.start + (passage.highlights[-1][1] if passage.highlights else len(c.text))))
+        st.button(t["context"], key=f"ctx-{c.chunk_id}", on_click=open_context, args=(c.doc_id, c.start, c.end))
 
 
 def open_context(doc_id: str, start: int, end: int) -> None:
@@ -172,7 +177,7 @@ def add_page(t: dict) -> None:
         target.write_bytes(upload.getvalue())
         with st.status(t["building"], expanded=False):
             bar = st.progress(0.0)
-            ingest(CORPUS, INDEX, get_embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
+            ingest(CORPUS, INDEX, embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
         load_kb.clear()
         done.add(upload.file_id)
         st.success(f"{t['added']} {name}")
