@@ -4,11 +4,11 @@ Pure over a built Index: the query arrives embedded and tokenized; nothing here 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from .chunk import mentioned_years
 from .index import Index
 from .lexical import bm25_scores, tokenize
 from .records import Chunk, Passage
@@ -18,7 +18,6 @@ DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 1.0
 YEAR_WEIGHT = 0.5  # a year match counts like half a first place in one ranking
 CANDIDATES = 100  # how deep each ranking is read before fusion
-_YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class Filters:
 def make_query(text: str, vector: np.ndarray) -> Query:
     """Years in the question are a hint, scored by year_match, not BM25 terms: otherwise a
     question that shares only its year with a passage would still rank that passage."""
-    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    years = mentioned_years(text)
     terms = tuple(t for t in tokenize(text) if not (t.isdigit() and int(t) in years))
     return Query(text=text, vector=vector, terms=terms, years=years)
 
