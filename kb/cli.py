@@ -60,11 +60,11 @@ def _progress_bar():
     return bar, update
 
 
-def run_ingest(args, force: bool = False):
+def run_ingest(args, embedder=None, force: bool = False):
     from .embed import get_embedder
     from .pipeline import ingest
 
-    embedder = get_embedder(args.model)
+    embedder = embedder or get_embedder(args.model)
     bar, update = _progress_bar()
     try:
         report = ingest(args.corpus, args.index, embedder, progress=update, force=force)
@@ -100,7 +100,7 @@ def open_kb(args):
         return KnowledgeBase(args.index, embedder, corpus=args.corpus)
     except IndexMissing:
         print("kb: no index yet; building it first (once)", file=sys.stderr)
-        embedder, _ = run_ingest(args)
+        run_ingest(args, embedder)
         return KnowledgeBase(args.index, embedder, corpus=args.corpus)
 
 
