@@ -128,13 +128,11 @@ def cmd_ask(args) -> int:
 
 def _marked(text: str, spans: list[tuple[int, int]]) -> str:
     """The passage with the answering part between » and «, bold where the terminal allows."""
+    from .render import pieces
+
     bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", "")
-    out, pos = [], 0
-    for start, end in spans:
-        out += [text[pos:start], f"»{bold}{text[start:end]}{plain}«"]
-        pos = end
-    out.append(text[pos:])
-    return "   " + "".join(out).replace("\n", "\n   ")
+    out = "".join(f"»{bold}{p}{plain}«" if lit else p for p, lit in pieces(text, spans))
+    return "   " + out.replace("\n", "\n   ")
 
 
 def cmd_compare(args) -> int:

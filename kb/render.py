@@ -20,15 +20,20 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
 
 
-def marked(text: str, spans: list[tuple[int, int]]) -> str:
-    """The text as Markdown with the spans highlighted; built from escaped pieces only."""
+def pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """The text cut at the spans: (piece, highlighted) in order; overlapping spans are merged."""
     out, pos = [], 0
     for start, end in sorted(spans):
         start, end = max(start, pos), max(end, pos)
-        out += [md_escape(text[pos:start]), ":orange-background[**", md_escape(text[start:end]), "**]"]
+        out += [(text[pos:start], False), (text[start:end], True)]
         pos = end
-    out.append(md_escape(text[pos:]))
-    return "".join(out)
+    out.append((text[pos:], False))
+    return [(piece, lit) for piece, lit in out if piece]
+
+
+def marked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text as Markdown with the spans highlighted; built from escaped pieces only."""
+    return "".join(f":orange-background[**{md_escape(p)}**]" if lit else md_escape(p) for p, lit in pieces(text, spans))
 
 
 def csv_cell(value: object) -> str:
