@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("topic")
     cmp_.add_argument("-k", type=int, default=3, help="passages per year")
     cmp_.add_argument("--json", action="store_true")
+    fig = sub.add_parser("figures", help="the reports' table figures on a subject, per year, with sources")
+    fig.add_argument("query")
+    fig.add_argument("--json", action="store_true")
     ev = sub.add_parser("eval", help="score a question set (JSON lines)")
     ev.add_argument("cases", type=Path)
     ev.add_argument("-k", type=int, default=10)
@@ -39,7 +42,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"ingest": cmd_ingest, "ask": cmd_ask, "compare": cmd_compare, "eval": cmd_eval}[args.command](args)
+        return {"ingest": cmd_ingest, "ask": cmd_ask, "compare": cmd_compare, "eval": cmd_eval,
+                "figures": cmd_figures}[args.command](args)
     except KbError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -153,6 +157,25 @@ def cmd_compare(args) -> int:
             print("   nothing in this year's report speaks of it")
         for p in s.passages:
             print(f"   {p.chunk.citation}\n   {p.quote[:300]!r}")
+    return 0
+
+
+def cmd_figures(args) -> int:
+    from .pipeline import check_question
+    from .render import series_json
+
+    query = check_question(args.query)
+    found = open_kb(args).figures(query)
+    if args.json:
+        print(json.dumps({"query": query, "series": [series_json(s) for s in found]}, ensure_ascii=False, indent=1))
+        return 0
+    if not found:
+        print(f"no table figures about '{query}'; try a word from a table title, e.g. klachten, asiel")
+    for s in found:
+        print(f"\n== {s.name}" + (f"  (sources disagree on {', '.join(map(str, s.disputed))})" if s.disputed else ""))
+        for f in s.facts:
+            flag = "  ≠" if f.year in s.disputed else ""
+            print(f"   {f.year}  {f.as_written:>14}{flag}   {f.citation}: \"{f.label}\"")
     return 0
 
 

@@ -62,3 +62,34 @@ def summary(outcomes: list[Outcome]) -> dict[str, float]:
             "hit@1": sum(o.rank == 1 for o in outcomes) / n,
             "hit@5": sum(o.rank is not None and o.rank <= 5 for o in outcomes) / n,
             "mrr@10": sum(1 / o.rank for o in outcomes if o.rank) / n}
+
+
+def _same_label(a: str, b: str) -> bool:
+    return "".join(ch for ch in a.casefold() if ch.isalnum()) == "".join(ch for ch in b.casefold() if ch.isalnum())
+
+
+def score_facts(checked: list[dict], facts: list) -> dict[str, float]:
+    """Extraction against a checked list of table rows ({doc_id, table, label, values: {year: as
+    written}}). Recall: checked values found under their row and year. Precision: of the facts
+    extracted from checked rows, the share with a checked year and value. wrong_year: facts of a
+    checked row whose value the list has under another year."""
+    from .figures import parse_value
+
+    expected = found = extracted = correct = wrong_year = 0
+    misses = []
+    for row in checked:
+        values = {int(y): parse_value(v) for y, v in row["values"].items()}
+        mine = [f for f in facts if f.doc_id == row["doc_id"] and _same_label(f.table, row["table"])
+                and _same_label(f.label, row["label"])]
+        for year, (value, unit) in values.items():
+            expected += 1
+            if any(f.year == year and f.value == value and f.unit == unit for f in mine):
+                found += 1
+            else:
+                misses.append(f"{row['doc_id']} {row['table']} / {row['label']} {year}")
+        for f in {(f.year, f.value, f.unit) for f in mine}:
+            extracted += 1
+            correct += values.get(f[0]) == (f[1], f[2])
+            wrong_year += any(v == (f[1], f[2]) for y, v in values.items() if y != f[0]) and values.get(f[0]) != (f[1], f[2])
+    return {"checked": expected, "recall": found / max(expected, 1), "precision": correct / max(extracted, 1),
+            "wrong_year": wrong_year, "misses": misses}

@@ -14,7 +14,7 @@ from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
 from .lexicon import split_compound
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
-_STOP = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | {"ind"}  # "IND" is on every page
+STOPWORDS = frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN) | {"ind"}  # "IND" is on every page
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 
@@ -44,7 +44,7 @@ def word_terms(word: str) -> tuple[str, ...]:
     klachten"; "mvv-aanvragen" -> mvv-aanvrag, mvvaanvrag, mvv, aanvrag: so it meets "mvvaanvragen".
     """
     stem = _stemmer().stemWord
-    if word in _STOP or (len(word) < 2 and not word.isdigit()):
+    if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
         return ()
     if word[0].isdigit():
         return (word.rstrip("%").replace(",", "."),) + (("%",) if word.endswith("%") else ())
@@ -54,7 +54,7 @@ def word_terms(word: str) -> tuple[str, ...]:
         terms.append(stem("".join(parts)))
     else:
         parts = list(split_compound(word))
-    terms.extend(stem(p) for p in parts if p and p not in _STOP)
+    terms.extend(stem(p) for p in parts if p and p not in STOPWORDS)
     return tuple(dict.fromkeys(terms))
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import time
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from .answer import highlight, idf_table
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing, UnreadableFile
+from .figures import Series, document_facts, find_series, link_series
 from .lexical import build_bm25
 from .load import MANIFEST, Loaded, corpus_files, load_corpus
 from .records import Chunk, Passage
@@ -111,6 +113,15 @@ class KnowledgeBase:
         indptr = np.asarray(bm25.scores["indptr"])
         df = {term: int(indptr[i + 1] - indptr[i]) for term, i in bm25.vocab_dict.items() if i + 1 < len(indptr)}
         self.idf = idf_table(df, len(self.index.chunks))
+
+    @functools.cached_property
+    def series(self) -> list[Series]:
+        """Every table row of the indexed reports as facts, linked across reports (made once)."""
+        facts = [f for doc in self.index.documents.values() for f in document_facts(doc, self.index.chunks)]
+        return link_series(facts)
+
+    def figures(self, query: str) -> list[Series]:
+        return find_series(self.series, check_question(query))
 
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
         q = check_question(question)

@@ -72,3 +72,11 @@ def safe_filename(name: str) -> str:
     if stem.lower() in _RESERVED:
         stem = f"doc-{stem}"
     return f"{stem}.{suffix}" if suffix else stem
+
+
+def series_json(series) -> dict:
+    """A series of `kb figures --json`: its points per year, each with its source row."""
+    return {"label": series.name, "unit": series.unit, "disputed_years": series.disputed,
+            "points": [{"year": f.year, "value": f.value, "as_written": f.as_written, "citation": f.citation,
+                        "doc_id": f.doc_id, "report": f.report, "row_label": f.label, "start": f.start,
+                        "end": f.end, "disputed": f.year in series.disputed} for f in series.facts]}
