@@ -33,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     fig = sub.add_parser("figures", help="the reports' table figures on a subject, per year, with sources")
     fig.add_argument("query")
     fig.add_argument("--json", action="store_true")
+    ver = sub.add_parser("verify", help="did the reports say this text? where, and how it differs")
+    ver.add_argument("text")
+    ver.add_argument("--json", action="store_true")
     ev = sub.add_parser("eval", help="score a question set (JSON lines)")
     ev.add_argument("cases", type=Path)
     ev.add_argument("-k", type=int, default=10)
@@ -43,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"ingest": cmd_ingest, "ask": cmd_ask, "compare": cmd_compare, "eval": cmd_eval,
-                "figures": cmd_figures}[args.command](args)
+                "figures": cmd_figures, "verify": cmd_verify}[args.command](args)
     except KbError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -176,6 +179,31 @@ def cmd_figures(args) -> int:
         for f in s.facts:
             flag = "  ≠" if f.year in s.disputed else ""
             print(f"   {f.year}  {f.as_written:>14}{flag}   {f.citation}: \"{f.label}\"")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from .answer import passage_json
+    from .verify import check_quote
+
+    text = check_quote(args.text)  # before loading anything
+    v = open_kb(args).verify(text)
+    if args.json:
+        print(json.dumps({"text": v.text, "found": v.found, "exact": v.exact, "score": round(v.score, 4),
+                          "match": passage_json(v.match, 1) if v.match else None, "diff": v.diff,
+                          "closest": [passage_json(p, r) for r, p in enumerate(v.closest, 1)]},
+                         ensure_ascii=False, indent=1))
+        return 0
+    if v.found:
+        print(f"{'found word for word' if v.exact else 'found, with small differences'} (similarity {v.score:.2f}): "
+              f"{v.match.chunk.citation}\n   “{v.match.quote}”")
+    else:
+        print(f"not found in the reports (nearest similarity {v.score:.2f}); the closest passages:")
+        for p in v.closest:
+            print(f"   {p.chunk.citation}\n   “{p.quote[:300]}”")
+    if v.diff and not v.exact:
+        print("differences, report → text: " + " ".join(
+            w if tag == "equal" else f"[-{w}-]" if tag == "delete" else f"{{+{w}+}}" for tag, w in v.diff))
     return 0
 
 

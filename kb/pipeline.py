@@ -12,18 +12,20 @@ import numpy as np
 
 from . import index as store
 from .answer import highlight, idf_table
-from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document
+from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing, UnreadableFile
-from .figures import Series, document_facts, find_series, link_series
+from .figures import Fact, Series, document_facts, find_series, link_series
 from .lexical import build_bm25
 from .load import MANIFEST, Loaded, corpus_files, load_corpus
 from .records import Chunk, Passage
 from .retrieve import Filters, make_query, search
+from .verify import FOUND_AT, NEAR_AT, Located, QuoteIndex, Verdict, build_quote_index, check_quote, locate, word_diff
 
 MAX_QUESTION = 1000
 SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text"}
 _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
+_SHARE = re.compile(r"\b(percentage|procent|welk deel|what share|which share|tijdig\w*)\b|%", re.I)
 
 
 @dataclass
@@ -122,6 +124,52 @@ class KnowledgeBase:
 
     def figures(self, query: str) -> list[Series]:
         return find_series(self.series, check_question(query))
+
+    def figure_answer(self, question: str) -> list[Fact]:
+        """For a question that asks for a figure ("hoeveel klachten in 2016"): the facts of the best
+        matching series for the years it names (else the latest year), every source kept."""
+        q = check_question(question)
+        if not _HOW_MANY.search(q):
+            return []
+        found = find_series(self.series, _HOW_MANY.sub(" ", q))
+        wants_share = bool(_SHARE.search(q))
+        found = [s for s in found if (s.unit == "%") == wants_share] or found
+        asked = set(mentioned_years(q))
+        for series in found:
+            years = asked or {max(f.year for f in series.facts)}
+            facts = [f for f in series.facts if f.year in years]
+            if facts:
+                return facts
+        return []
+
+    @functools.cached_property
+    def quotes(self) -> QuoteIndex:
+        return build_quote_index({doc_id: d["text"] for doc_id, d in self.index.documents.items()})
+
+    def verify(self, text: str) -> Verdict:
+        """Where the reports say `text`, exactly or nearly; else the closest passages."""
+        q = check_quote(text)
+        texts = {doc_id: d["text"] for doc_id, d in self.index.documents.items()}
+        at = locate(self.quotes, texts, q)
+        if at is None:
+            return Verdict(q, False, False, 0.0, None, [], self.ask(q[:MAX_QUESTION], k=3))
+        source = texts[at.doc_id][at.start:at.end]
+        near = self._passage_at(at)
+        if at.score >= FOUND_AT:
+            return Verdict(q, True, " ".join(source.split()) == q, at.score, near, word_diff(source, q))
+        others = [p for p in self.ask(q[:MAX_QUESTION], k=3) if p.chunk.chunk_id != near.chunk.chunk_id]
+        return Verdict(q, False, False, at.score, None, word_diff(source, q),
+                       ([near] if at.score >= NEAR_AT else []) + others[:3])
+
+    def _passage_at(self, at: Located) -> Passage:
+        """The chunk where a located text starts, stretched to its end, the text highlighted."""
+        mine = sorted((c for c in self.index.chunks if c.doc_id == at.doc_id), key=lambda c: c.start)
+        chunk = next((c for c in reversed(mine) if c.start <= at.start), mine[0])
+        start, end = min(chunk.start, at.start), max(chunk.end, at.end)
+        if (start, end) != (chunk.start, chunk.end):
+            text = self.index.documents[at.doc_id]["text"]
+            chunk = dataclasses.replace(chunk, start=start, end=end, text=text[start:end])
+        return Passage(chunk, at.score, [(at.start - chunk.start, at.end - chunk.start)])
 
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
         q = check_question(question)

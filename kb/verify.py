@@ -1,0 +1,183 @@
+"""Verify stage: where, if anywhere, the reports say a given text, and how it differs.
+
+Candidates come from word positions: every word of the text that the reports contain votes for
+the place the text would start there; the best places are aligned word by word (rapidfuzz Indel)
+and scored by character similarity. Matching runs on the cleaned text, so a quote that in the
+PDF spans a line break or a broken hyphen is still found whole.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+
+from .errors import BadQuery
+from .lexical import normalize
+
+FOUND_AT = 0.9  # similarity from which a text counts as the report's own words, edits and all
+NEAR_AT = 0.6  # below this the nearest stretch is no help as context: word salad sharing "de" and "het"
+MAX_QUOTE = 5000
+COMMON = 300  # a word found more often than this votes only when the text has no rarer word
+BAND = 16  # word positions a vote may be off by (dropped or added words) and still agree
+_WORD = re.compile(r"\w+")
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Located:
+    """A stretch of one document that a text was aligned to: character span and similarity."""
+
+    doc_id: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass
+class QuoteIndex:
+    """Each document's words (folded) with their character spans, and where each word occurs."""
+
+    words: dict[str, list[str]] = field(default_factory=dict)
+    spans: dict[str, list[Span]] = field(default_factory=dict)
+    postings: dict[str, list[tuple[str, int]]] = field(default_factory=lambda: defaultdict(list))
+
+
+def text_words(text: str) -> tuple[list[str], list[Span]]:
+    found = [(normalize(m.group()), m.span()) for m in _WORD.finditer(text)]
+    return [w for w, _ in found], [s for _, s in found]
+
+
+def build_quote_index(texts: dict[str, str]) -> QuoteIndex:
+    qi = QuoteIndex()
+    for doc_id, text in texts.items():
+        qi.words[doc_id], qi.spans[doc_id] = text_words(text)
+        for pos, word in enumerate(qi.words[doc_id]):
+            qi.postings[word].append((doc_id, pos))
+    return qi
+
+
+def check_quote(text: str) -> str:
+    q = " ".join(text.split())
+    if not _WORD.search(q):
+        raise BadQuery("the text to verify has no words; paste the sentence you want to check")
+    if len(q) > MAX_QUOTE:
+        raise BadQuery(f"the text is {len(q):,} characters long; verify at most {MAX_QUOTE:,} at a time")
+    return q
+
+
+def candidates(qi: QuoteIndex, words: list[str], limit: int = 3) -> list[tuple[str, int]]:
+    """(doc_id, word position) of the likeliest starts of the text: each word votes, once per
+    place and weighted by its rarity, for where the text would start if it stood there."""
+    total = sum(len(w) for w in qi.words.values()) or 1
+    rare = [i for i, w in enumerate(words) if 0 < len(qi.postings.get(w, ())) <= COMMON]
+    voters = rare or [i for i, w in enumerate(words) if w in qi.postings]
+    votes: Counter = Counter()
+    for i in voters:
+        posts = qi.postings[words[i]]
+        weight = math.log(1 + total / len(posts))
+        for place in {(doc_id, (pos - i) // BAND) for doc_id, pos in posts}:
+            votes[place] += weight
+    near = Counter({(d, b): n + votes.get((d, b - 1), 0) + votes.get((d, b + 1), 0) for (d, b), n in votes.items()})
+    return [(d, max(0, b * BAND)) for (d, b), _ in near.most_common(limit)]
+
+
+def align(qi: QuoteIndex, text: str, words: list[str], doc_id: str, at: int, doc_text: str) -> Located | None:
+    """The stretch of the document around word `at` that the text's words align to, and its score."""
+    lo, hi = max(0, at - BAND - len(words) // 4), at + 2 * BAND + len(words) + len(words) // 2
+    window = qi.words[doc_id][lo:hi]
+    equal = [(op.src_start, op.src_end, op.dest_start, op.dest_end)
+             for op in Indel.opcodes(window, words) if op.tag == "equal"]
+    equal = _core(window, words, equal)
+    if not equal:
+        return None
+    spans = qi.spans[doc_id]
+    start, end = spans[lo + equal[0][0]][0], spans[lo + equal[-1][1] - 1][1]
+    start, end = _widen(doc_text, start, end, text)
+    score = fuzz.ratio(_fold(text), _fold(doc_text[start:end])) / 100
+    return Located(doc_id, start, end, score)
+
+
+Run = tuple[int, int, int, int]  # an equal run: src_start, src_end, dest_start, dest_end
+
+
+def _extend(window: list[str], words: list[str], run: Run) -> Run:
+    """Grow an equal run over neighbouring words that are equal too (the aligner may have
+    matched a repeated word elsewhere: a heading's "fraudeurs" before "Fraudeurs probeerden")."""
+    s0, s1, d0, d1 = run
+    while s0 > 0 and d0 > 0 and window[s0 - 1] == words[d0 - 1]:
+        s0, d0 = s0 - 1, d0 - 1
+    while s1 < len(window) and d1 < len(words) and window[s1] == words[d1]:
+        s1, d1 = s1 + 1, d1 + 1
+    return s0, s1, d0, d1
+
+
+def _core(window: list[str], words: list[str], equal: list[Run]) -> list[Run]:
+    """Equal runs without a short run at either end that stands apart from the rest: reached
+    only by skipping more report words than the text skips, or repeated right beside the rest."""
+    def stray(run: Run, gap_src: int, gap_dest: int, covered: bool) -> bool:
+        return run[1] - run[0] <= 2 and (gap_src - gap_dest > 3 or (gap_src > gap_dest and covered))
+    equal = [_extend(window, words, r) for r in equal]
+    while len(equal) > 1 and stray(equal[0], equal[1][0] - equal[0][1], equal[1][2] - equal[0][3],
+                                   equal[1][2] <= equal[0][2]):
+        equal = equal[1:]
+    while len(equal) > 1 and stray(equal[-1], equal[-1][0] - equal[-2][1], equal[-1][2] - equal[-2][3],
+                                   equal[-2][3] >= equal[-1][3]):
+        equal = equal[:-1]
+    return equal
+
+
+def _widen(doc_text: str, start: int, end: int, text: str) -> Span:
+    """Take in the punctuation the text itself begins or ends with (a quote mark, a full stop)."""
+    lead = len(text) - len(text.lstrip(".,;:!?\"'‘’“”()[] "))
+    trail = len(text) - len(text.rstrip(".,;:!?\"'‘’“”()[] "))
+    while lead and start > 0 and not doc_text[start - 1].isalnum() and not doc_text[start - 1].isspace():
+        start, lead = start - 1, lead - 1
+    while trail and end < len(doc_text) and not doc_text[end].isalnum() and not doc_text[end].isspace():
+        end, trail = end + 1, trail - 1
+    return start, end
+
+
+def _fold(text: str) -> str:
+    return " ".join(normalize(text).split())
+
+
+def locate(qi: QuoteIndex, texts: dict[str, str], text: str) -> Located | None:
+    """The best place the reports say `text`, or None when none of its words occur."""
+    words = text_words(text)[0]
+    found = [align(qi, text, words, d, at, texts[d]) for d, at in candidates(qi, words)]
+    found = [f for f in found if f]
+    return max(found, key=lambda f: f.score) if found else None
+
+
+def word_diff(source: str, text: str) -> list[list[str]]:
+    """Word-by-word differences from the report's words to the text: "equal", "delete" (in the
+    report, not in the text) and "insert" (in the text, not in the report), runs joined."""
+    src, dst = source.split(), text.split()
+    diff: list[list[str]] = []
+    for op in Indel.opcodes(src, dst):
+        words = dst[op.dest_start:op.dest_end] if op.tag == "insert" else src[op.src_start:op.src_end]
+        if not words:
+            continue
+        if diff and diff[-1][0] == op.tag:
+            diff[-1][1] += " " + " ".join(words)
+        else:
+            diff.append([op.tag, " ".join(words)])
+    return diff
+
+
+@dataclass
+class Verdict:
+    """The answer to "did the reports say this?": `match` only when found; `diff` from the report's
+    words at the nearest place to the text; `closest` passages when not found."""
+
+    text: str
+    found: bool
+    exact: bool
+    score: float
+    match: object | None  # a Passage
+    diff: list[list[str]]
+    closest: list = field(default_factory=list)
