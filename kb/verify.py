@@ -164,6 +164,8 @@ def word_diff(source: str, text: str) -> list[list[str]]:
             continue
         if diff and diff[-1][0] == op.tag:
             diff[-1][1] += " " + " ".join(words)
+        elif op.tag == "delete" and diff and diff[-1][0] == "insert":
+            diff.insert(len(diff) - 1, [op.tag, " ".join(words)])  # a replacement reads: old word, then new
         else:
             diff.append([op.tag, " ".join(words)])
     return diff
