@@ -25,7 +25,12 @@ TEXT = {
            "back": "Terug naar de resultaten", "prev": "Vorige sectie", "next": "Volgende sectie",
            "before": "Eerder in deze sectie", "upload": "Rapporten toevoegen (PDF, tekst, Markdown)",
            "exists": "Er staat al een document met de naam", "overwrite": "Vervangen", "added": "Toegevoegd en doorzoekbaar:",
-           "refused": "Geweigerd:", "export": "Exporteren"},
+           "refused": "Geweigerd:", "export": "Exporteren", "figures": "Cijfers", "verify": "Citaat controleren",
+           "no_figures": "Geen tabelcijfers over dit onderwerp; probeer een woord uit een tabeltitel (klachten, asiel).",
+           "disputed": "De rapporten geven verschillende waarden voor", "fact": "Uit de tabellen",
+           "quote": "Tekst om te controleren", "found": "Gevonden", "exact": "woordelijk", "near": "met kleine verschillen",
+           "not_found": "Niet gevonden in de rapporten", "closest": "Dichtstbijzijnde passages", "similarity": "gelijkenis",
+           "diff": "Verschillen (doorgestreept: alleen in het rapport; vet: alleen in uw tekst)"},
     "en": {"ask": "Search", "compare": "Compare", "question": "Question", "years": "Years", "docs": "Reports",
            "k": "Number of passages", "topic": "Subject", "none": "No passages found; try other words.",
            "building": "Building the index (once)…", "nothing": "This report does not speak of it.",
@@ -33,7 +38,12 @@ TEXT = {
            "back": "Back to the results", "prev": "Previous section", "next": "Next section",
            "before": "Earlier in this section", "upload": "Add reports (PDF, text, Markdown)",
            "exists": "A document already has the name", "overwrite": "Replace", "added": "Added and searchable:",
-           "refused": "Refused:", "export": "Export"},
+           "refused": "Refused:", "export": "Export", "figures": "Figures", "verify": "Check a quote",
+           "no_figures": "No table figures on this subject; try a word of a table title (klachten, asiel).",
+           "disputed": "The reports give different values for", "fact": "From the tables",
+           "quote": "Text to check", "found": "Found", "exact": "word for word", "near": "with small differences",
+           "not_found": "Not found in the reports", "closest": "Closest passages", "similarity": "similarity",
+           "diff": "Differences (struck: only in the report; bold: only in your text)"},
 }
 
 
@@ -124,6 +134,11 @@ def ask_page(kb: KnowledgeBase, t: dict) -> None:
     if not passages:
         st.info(t["none"])
         return
+    facts = kb.figure_answer(question)
+    if facts:
+        st.info(f"**{t['fact']}:** " + "  \n".join(
+            f"{md_escape(f.table)} · {md_escape(f.label)} · {f.year}: **{md_escape(f.as_written)}** ({md_escape(f.citation)})"
+            for f in facts))
     export_buttons(question, [(question, p) for p in passages], t, "vraag")
     for passage in passages:
         card(passage, t)
@@ -151,6 +166,59 @@ def compare_page(kb: KnowledgeBase, t: dict) -> None:
         if not summary.passages:
             st.caption(t["nothing"])
         for passage in summary.passages:
+            card(passage, t)
+
+
+def figures_page(kb: KnowledgeBase, t: dict) -> None:
+    """One chart per series, each point's source on hover and in the table of rows beneath."""
+    import altair as alt
+
+    query = st.text_input(t["topic"], value=st.query_params.get("cijfers", ""), key="fig")
+    if not query.strip():
+        return
+    try:
+        found = kb.figures(query)
+    except KbError as exc:
+        st.warning(str(exc))
+        return
+    if not found:
+        st.info(t["no_figures"])
+    for series in found[:12]:
+        st.subheader(md_escape(series.name))
+        if series.disputed:
+            st.warning(f"{t['disputed']} {', '.join(map(str, series.disputed))}.")
+        rows = [{"jaar": str(f.year), "waarde": f.value, "zoals geschreven": f.as_written, "rapport": f.report,
+                 "bron": f.citation, "rij": " ".join(kb.index.documents[f.doc_id]["text"][f.start:f.end].split())}
+                for f in series.facts]
+        chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+            x=alt.X("jaar:O"), y=alt.Y("waarde:Q", title=series.unit or None), color="rapport:N",
+            tooltip=["jaar:O", "zoals geschreven:N", "rapport:N", "bron:N"])
+        st.altair_chart(chart, width="stretch")
+        st.dataframe(rows, hide_index=True, column_order=["jaar", "zoals geschreven", "rapport", "bron", "rij"])
+
+
+def verify_page(kb: KnowledgeBase, t: dict) -> None:
+    text = st.text_area(t["quote"], key="verify")
+    if not text.strip():
+        return
+    try:
+        verdict = kb.verify(text)
+    except KbError as exc:
+        st.warning(str(exc))
+        return
+    score = f"{t['similarity']} {verdict.score:.2f}"
+    if verdict.found:
+        st.success(f"{t['found']}, {t['exact'] if verdict.exact else t['near']} ({score})")
+        card(verdict.match, t)
+    else:
+        st.error(f"{t['not_found']} ({score})")
+    if verdict.diff and not verdict.exact:
+        st.caption(t["diff"])
+        st.markdown(" ".join(md_escape(w) if tag == "equal" else f"~~{md_escape(w)}~~" if tag == "delete"
+                             else f"**{md_escape(w)}**" for tag, w in verdict.diff))
+    if verdict.closest:
+        st.subheader(t["closest"])
+        for passage in verdict.closest:
             card(passage, t)
 
 
@@ -197,7 +265,8 @@ def main() -> None:
     st.set_page_config(page_title="kb: IND-rapporten", layout="wide")
     lang = st.sidebar.radio("Taal / Language", ["nl", "en"], horizontal=True)
     t = TEXT[lang]
-    page = st.sidebar.radio(" ", [t["ask"], t["compare"], t["add"]], label_visibility="collapsed")
+    pages = {t["ask"]: ask_page, t["compare"]: compare_page, t["figures"]: figures_page, t["verify"]: verify_page}
+    page = st.sidebar.radio(" ", [*pages, t["add"]], label_visibility="collapsed")
     if page == t["add"]:
         add_page(t)
         return
@@ -209,7 +278,7 @@ def main() -> None:
     if "lees" in st.query_params:
         context_page(kb, t)
     else:
-        (ask_page if page == t["ask"] else compare_page)(kb, t)
+        pages[page](kb, t)
 
 
 main()

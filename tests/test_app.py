@@ -157,3 +157,47 @@ def test_compare_page_shows_the_years_that_speak_of_dwangsommen(full_index, monk
     assert list(headers) == ["2011", "2012", "2016", "2022", "2023"]
     assert headers["2022"].startswith("2022: 0 ") and not headers["2023"].startswith("2023: 0 ")
     assert any("Dit rapport spreekt er niet over." in c.value for c in at.caption)
+
+
+def test_figures_page_charts_each_series_with_its_sources(app):
+    app.sidebar.radio[1].set_value("Cijfers").run()
+    app.text_input(key="fig").input("klachten").run()
+    assert not app.exception
+    names = [h.value.replace("\\", "") for h in app.subheader]
+    assert "Klachten: Tijdige afhandeling klachten" in names
+    assert len(app.get("vega_lite_chart")) == len(names)  # one chart per series
+    tables = [d.value for d in app.dataframe]
+    timely = next(df for df in tables if "83%" in set(df["zoals geschreven"]))
+    row = timely[timely["zoals geschreven"] == "83%"].iloc[0]
+    assert row["jaar"] == "2012" and row["bron"].startswith("IND, De IND belicht: Jaarresultaten 2012")
+    assert "Tijdige afhandeling klachten" in row["rij"]
+
+
+def test_figures_page_says_when_no_table_speaks_of_it(app):
+    app.sidebar.radio[1].set_value("Cijfers").run()
+    app.text_input(key="fig").input("ruimtevaart").run()
+    assert not app.exception and "Geen tabelcijfers" in app.info[0].value
+
+
+def test_a_question_for_a_figure_shows_the_fact_above_the_passages(app):
+    app.text_input(key="q").input("hoeveel klachten in 2016").run()
+    assert not app.exception
+    fact = app.info[0].value.replace("\\", "")
+    assert "1.540" in fact and "2016" in fact and "IND Jaarverslag 2016" in fact
+
+
+def test_verify_page_finds_a_quote_and_marks_the_differences(app):
+    app.sidebar.radio[1].set_value("Citaat controleren").run()
+    app.text_area(key="verify").input("Het aantal klachten is gestegen van 2.793 in 2010 naar 4.440 in 2011").run()
+    assert not app.exception
+    assert app.success and "Gevonden" in app.success[0].value
+    assert any("IND Jaarverslag 2011" in m.value.replace("\\", "") for m in app.markdown)
+
+
+def test_verify_page_reports_text_that_is_not_there(app):
+    app.sidebar.radio[1].set_value("Citaat controleren").run()
+    app.text_area(key="verify").input("Het kabinet heft de IND op [x](javascript:alert(1)) en $5 en $6.").run()
+    assert not app.exception
+    assert app.error and "Niet gevonden" in app.error[0].value
+    for m in app.markdown:
+        assert "](javascript" not in m.value
