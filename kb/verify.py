@@ -116,10 +116,11 @@ def _extend(window: list[str], words: list[str], run: Run) -> Run:
 
 
 def _core(window: list[str], words: list[str], equal: list[Run]) -> list[Run]:
-    """Equal runs without a short run at either end that stands apart from the rest: reached
-    only by skipping more report words than the text skips, or repeated right beside the rest."""
+    """Equal runs without a run at either end that stands apart from the rest: one whose words the
+    next run also covers (repeated right beside it), or a short one reached only by skipping more
+    report words than the text skips."""
     def stray(run: Run, gap_src: int, gap_dest: int, covered: bool) -> bool:
-        return run[1] - run[0] <= 2 and (gap_src - gap_dest > 3 or (gap_src > gap_dest and covered))
+        return covered or (run[1] - run[0] <= 2 and gap_src - gap_dest > 3)
     equal = [_extend(window, words, r) for r in equal]
     while len(equal) > 1 and stray(equal[0], equal[1][0] - equal[0][1], equal[1][2] - equal[0][3],
                                    equal[1][2] <= equal[0][2]):

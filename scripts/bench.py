@@ -7,6 +7,7 @@ Prints figures; asserts nothing (speed is measured here, not in the tests).
 from __future__ import annotations
 
 import argparse
+import random
 import resource
 import statistics
 import tempfile
@@ -51,7 +52,48 @@ def main() -> None:
         times.sort()
         p95 = times[int(0.95 * (len(times) - 1))]
         print(f"query (warm, k=5):    p50 {statistics.median(times):5.1f} ms   p95 {p95:5.1f} ms   ({args.runs} runs)")
+        bench_figures_and_verify(kb, args.runs)
         print(f"peak memory (RSS):    {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB")
+
+
+def quotes_of(kb: KnowledgeBase, n: int, length: int = 300) -> list[str]:
+    """n stretches of about `length` characters of the indexed text, cut at spaces (seeded)."""
+    rng = random.Random(7)
+    texts = [d["text"] for d in kb.index.documents.values()]
+    out = []
+    while len(out) < n:
+        text = rng.choice(texts)
+        start = text.find(" ", rng.randrange(0, max(1, len(text) - length - 50))) + 1
+        out.append(" ".join(text[start:text.rfind(" ", start, start + length)].split()))
+    return out
+
+
+def p50_p95(times: list[float]) -> str:
+    times = sorted(times)
+    return f"p50 {statistics.median(times):5.1f} ms   p95 {times[int(0.95 * (len(times) - 1))]:5.1f} ms"
+
+
+def timed(fn, items) -> list[float]:
+    times = []
+    for item in items:
+        started = time.perf_counter()
+        fn(item)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def bench_figures_and_verify(kb: KnowledgeBase, runs: int) -> None:
+    started = time.perf_counter()
+    facts = sum(len(s.facts) for s in kb.series)
+    print(f"figures, first use:   {(time.perf_counter() - started) * 1000:6.0f} ms ({facts} facts, {len(kb.series)} series)")
+    print(f"figures query (warm): {p50_p95(timed(kb.figures, ['klachten', 'asiel', 'documenten'] * 20))}")
+    quotes = quotes_of(kb, runs)
+    kb.verify(quotes[0])  # builds the word positions once
+    found = timed(kb.verify, quotes)
+    print(f"verify 300 chars, in the reports (warm): {p50_p95(found)}")
+    rng = random.Random(3)
+    shuffled = [" ".join(rng.sample(q.split(), len(q.split()))) for q in quotes[:50]]
+    print(f"verify 300 chars, not there (warm, incl. closest passages): {p50_p95(timed(kb.verify, shuffled))}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Quote verification: exact quotes, small edits and repaired line breaks are found; paraphrases
 and text from elsewhere are not, and get the closest passages instead."""
 import json
+import random
 
 import pytest
 
@@ -113,3 +114,15 @@ def test_locate_prefers_the_exact_place_over_a_near_twin():
              "b": "Voorwoord. In 2011 is het aantal aanvragen gedaald, zo blijkt."}
     at = locate(build_quote_index(texts), texts, "In 2011 is het aantal aanvragen gedaald")
     assert (at.doc_id, texts["b"][at.start:at.end], at.score) == ("b", "In 2011 is het aantal aanvragen gedaald", 1.0)
+
+
+def test_any_stretch_of_the_reports_is_found_and_a_shuffled_one_is_not(full_kb):
+    rng = random.Random(11)
+    texts = [d["text"] for d in full_kb.index.documents.values()]
+    for _ in range(30):
+        text = rng.choice(texts)
+        start = text.find(" ", rng.randrange(0, len(text) - 400)) + 1
+        stretch = " ".join(text[start:text.rfind(" ", start, start + 300)].split())
+        assert full_kb.verify(stretch).found, stretch
+        words = stretch.split()
+        assert not full_kb.verify(" ".join(rng.sample(words, len(words)))).found
