@@ -9,16 +9,15 @@ not a year ("verschil", "streven") yields no fact.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .chunk import is_year_header
-from .lexical import STOPWORDS, stem, tokenize, words
 
 VALUE = r"(?:€\s?)?[-+]?\d+(?:\.\d{3})*(?:,\d+)?(?:\s?%|\s?(?:mln|milj\.?|miljoen|mld|miljard)(?!\w)|\s?ft\s?e\b)?"
 _VALUE = re.compile(VALUE)
 _YEAR_CELL = re.compile(r"(?:19|20)\d\d")
 _CAPS_HEADER = re.compile(r"^[ \t]*(?P<title>[A-ZÀ-Ý][A-ZÀ-Ý &'’()/-]*[A-ZÀ-Ý)])[ \t]+(?P<years>(?:(?:19|20)\d\d[ \t]*)+)$")
+MAX_ROW = 300  # characters; a longer line is prose, not a table row
 _SCALE = {"mln": 1e6, "milj": 1e6, "milj.": 1e6, "miljoen": 1e6, "mld": 1e9, "miljard": 1e9}
 Span = tuple[int, int]
 
@@ -125,7 +124,7 @@ def caps_rows(text: str) -> list[Row]:
         for pos, row_line in lines[i + 1:]:
             if not row_line.strip():
                 continue
-            m = row_re.match(row_line)
+            m = row_re.match(row_line) if len(row_line) <= MAX_ROW else None  # bounds the regex's work
             if not m or _CAPS_HEADER.match(row_line):
                 break
             found = _cells(years, _VALUE.findall(m.group("values")))
@@ -228,130 +227,3 @@ def table_rows(text: str) -> list[Row]:
             seen.add(row.start)
             rows.append(row)
     return rows
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One value of one table row, with the year of its column and the citation of its row."""
-
-    doc_id: str
-    report: str  # the report's title
-    report_year: int
-    table: str
-    label: str
-    year: int
-    as_written: str
-    value: float
-    unit: str
-    start: int  # the row's span in the document's cleaned text
-    end: int
-    citation: str
-
-
-@dataclass
-class Series:
-    """Facts about one measure across reports; `disputed` lists years whose sources disagree."""
-
-    table: str
-    label: str
-    unit: str
-    facts: list[Fact] = field(default_factory=list)
-
-    @property
-    def disputed(self) -> list[int]:
-        by_year = defaultdict(set)
-        for f in self.facts:
-            by_year[f.year].add(f.value)
-        return sorted(y for y, values in by_year.items() if len(values) > 1)
-
-    @property
-    def name(self) -> str:
-        table = self.table.title() if self.table.isupper() else self.table
-        return f"{table}: {self.label}" if table else self.label
-
-
-# Words that only say "how many of the table's subject": "Totaal aantal klachten", "Aanbod klachten"
-# and "Aantal ontvangen" under KLACHTEN all count the complaints that came in.
-_COUNT_WORDS = frozenset(stem(w) for w in ("totaal", "aantal", "aanbod", "ontvangen", "binnengekomen", "instroom"))
-
-
-def _stems(text: str) -> frozenset[str]:
-    text = re.sub(r"\([^)]*\)", " ", text)  # "(streefwaarde 90%)", "(9.690 TEV + 4.220 VVR)": detail, not name
-    return frozenset(stem(w) for w in words(text) if w not in STOPWORDS and not w[0].isdigit())
-
-
-def measure_key(table: str, label: str) -> frozenset[str]:
-    """What a row measures, apart from its table: the label's stems less the table's and count words."""
-    return _stems(label) - _stems(table) - _COUNT_WORDS
-
-
-def document_facts(doc: dict, chunks: list) -> list[Fact]:
-    """The facts of one indexed document; each cites the chunk its row stands in."""
-    mine = sorted((c for c in chunks if c.doc_id == doc["doc_id"]), key=lambda c: c.start)
-    facts = []
-    for row in table_rows(doc["text"]):
-        chunk = next((c for c in mine if c.start <= row.start < c.end), None)
-        citation = chunk.citation if chunk else f"IND, {doc['title']} ({doc['year']})"
-        facts.extend(Fact(doc["doc_id"], doc["title"], doc["year"], row.table, row.label, cell.year,
-                          cell.as_written, cell.value, cell.unit, row.start, row.end, citation)
-                     for cell in row.cells)
-    return facts
-
-
-def link_series(facts: list[Fact]) -> list[Series]:
-    """Facts of rows that share a table subject, measure and unit become one series. A report
-    gives a series one row at most (printed twice, it counts once): two rows of one report are
-    two measures, however alike their labels."""
-    series: list[Series] = []
-    for fact in sorted(facts, key=lambda f: (f.report_year, f.start)):
-        at = _best_series(series, fact)
-        if at is None:
-            series.append(Series(fact.table, fact.label, fact.unit))
-            at = len(series) - 1
-        known = series[at].facts
-        if not any(f.doc_id == fact.doc_id and f.year == fact.year and f.value == fact.value for f in known):
-            known.append(fact)
-    for s in series:
-        s.facts.sort(key=lambda f: (f.year, f.report_year))
-    return series
-
-
-def _best_series(series: list[Series], fact: Fact) -> int | None:
-    table, key = _stems(fact.table), measure_key(fact.table, fact.label)
-    best, best_overlap = None, 0
-    for i, s in enumerate(series):
-        first = s.facts[0]
-        if s.unit != fact.unit or measure_key(first.table, first.label) != key:
-            continue
-        if any(f.doc_id == fact.doc_id and (f.table, f.label) != (fact.table, fact.label) for f in s.facts):
-            continue
-        overlap = len(_stems(first.table) & table)
-        if overlap > best_overlap:
-            best, best_overlap = i, overlap
-    return best
-
-
-def find_series(series: list[Series], query: str) -> list[Series]:
-    """Series whose table or label shares the most words with the query, best first."""
-    wanted = {t for t in tokenize(query) if not t[0].isdigit()}
-    scored = []
-    for s in series:
-        terms = set(tokenize(f"{s.table} {' '.join({f.label for f in s.facts})}"))
-        hits = len(wanted & terms)
-        if hits:
-            scored.append((hits, len(s.facts), s))
-    scored.sort(key=lambda t: (-t[0], -t[1]))
-    best = scored[0][0] if scored else 0
-    return [s for hits, _, s in scored if hits == best]
-
-
-def corpus_facts(corpus) -> list[Fact]:
-    """The facts of a corpus folder without an index: loaded, cleaned and chunked here."""
-    from .chunk import chunk_document
-    from .load import load_corpus
-
-    facts = []
-    for doc in load_corpus(corpus).documents:
-        row = {"doc_id": doc.meta.doc_id, "title": doc.meta.title, "year": doc.meta.year, "text": doc.text}
-        facts.extend(document_facts(row, chunk_document(doc)))
-    return facts

@@ -15,11 +15,11 @@ from .answer import highlight, idf_table
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing, UnreadableFile
-from .figures import Fact, Series, document_facts, find_series, link_series
 from .lexical import build_bm25
 from .load import MANIFEST, Loaded, corpus_files, load_corpus
 from .records import Chunk, Passage
 from .retrieve import Filters, make_query, search
+from .series import Fact, Series, document_facts, find_series, link_series
 from .verify import FOUND_AT, NEAR_AT, Located, QuoteIndex, Verdict, build_quote_index, check_quote, locate, word_diff
 
 MAX_QUESTION = 1000

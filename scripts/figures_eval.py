@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from kb.evaluate import score_facts
-from kb.figures import corpus_facts
+from kb.series import corpus_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,8 @@ import pytest
 from kb.cli import main
 from kb.evaluate import score_facts
 from kb.load import load_corpus
-from kb.figures import Fact, caps_rows, corpus_facts, link_series, parse_value, table_rows, tab_rows, torn_rows
+from kb.figures import caps_rows, parse_value, tab_rows, table_rows, torn_rows
+from kb.series import Fact, corpus_facts, link_series
 
 from conftest import CORPUS, ROOT
 
@@ -117,3 +118,8 @@ def test_fact_span_is_its_row_in_the_indexed_text(full_kb):
         for f in series.facts:
             row = full_kb.index.documents[f.doc_id]["text"][f.start:f.end]
             assert f.as_written.split()[0] in row
+
+
+def test_a_huge_line_under_a_table_title_is_prose_not_a_row():
+    text = "KLACHTEN 2016 2015\n" + "woord " * 50_000 + "1.540 1.340\n"
+    assert caps_rows(text) == [] and table_rows(text) == []
