@@ -159,7 +159,7 @@ class KnowledgeBase:
             return Verdict(q, True, " ".join(source.split()) == q, at.score, near, word_diff(source, q))
         others = [p for p in self.ask(q[:MAX_QUESTION], k=3) if p.chunk.chunk_id != near.chunk.chunk_id]
         return Verdict(q, False, False, at.score, None, word_diff(source, q),
-                       ([near] if at.score >= NEAR_AT else []) + others[:3])
+                       (([near] if at.score >= NEAR_AT else []) + others)[:3])
 
     def _passage_at(self, at: Located) -> Passage:
         """The chunk where a located text starts, stretched to its end, the text highlighted."""
