@@ -143,13 +143,17 @@ class KnowledgeBase:
         return []
 
     @functools.cached_property
+    def texts(self) -> dict[str, str]:
+        return {doc_id: d["text"] for doc_id, d in self.index.documents.items()}
+
+    @functools.cached_property
     def quotes(self) -> QuoteIndex:
-        return build_quote_index({doc_id: d["text"] for doc_id, d in self.index.documents.items()})
+        return build_quote_index(self.texts)
 
     def verify(self, text: str) -> Verdict:
         """Where the reports say `text`, exactly or nearly; else the closest passages."""
         q = check_quote(text)
-        texts = {doc_id: d["text"] for doc_id, d in self.index.documents.items()}
+        texts = self.texts
         at = locate(self.quotes, texts, q)
         if at is None:
             return Verdict(q, False, False, 0.0, None, [], self.ask(q[:MAX_QUESTION], k=3))
@@ -167,8 +171,7 @@ class KnowledgeBase:
         chunk = next((c for c in reversed(mine) if c.start <= at.start), mine[0])
         start, end = min(chunk.start, at.start), max(chunk.end, at.end)
         if (start, end) != (chunk.start, chunk.end):
-            text = self.index.documents[at.doc_id]["text"]
-            chunk = dataclasses.replace(chunk, start=start, end=end, text=text[start:end])
+            chunk = dataclasses.replace(chunk, start=start, end=end, text=self.texts[at.doc_id][start:end])
         return Passage(chunk, at.score, [(at.start - chunk.start, at.end - chunk.start)])
 
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
