@@ -10,8 +10,9 @@ import streamlit as st
 from kb.chunk import find_sections
 from kb.compare import compare
 from kb.embed import get_embedder
-from kb.errors import IndexMissing, KbError, StaleIndex, UnreadableFile
+from kb.errors import DamagedIndex, IndexMissing, KbError, StaleIndex, UnreadableFile
 from kb.load import SUFFIXES, load_file, meta_from_name
+from kb.index import restore_previous
 from kb.pipeline import KnowledgeBase, ingest
 from kb.render import marked, md_escape, results_csv, results_markdown, safe_filename
 
@@ -30,7 +31,8 @@ TEXT = {
            "disputed": "De rapporten geven verschillende waarden voor", "fact": "Uit de tabellen",
            "quote": "Tekst om te controleren", "found": "Gevonden", "exact": "woordelijk", "near": "met kleine verschillen",
            "not_found": "Niet gevonden in de rapporten", "closest": "Dichtstbijzijnde passages", "similarity": "gelijkenis",
-           "diff": "Verschillen (doorgestreept: alleen in het rapport; vet: alleen in uw tekst)"},
+           "diff": "Verschillen (doorgestreept: alleen in het rapport; vet: alleen in uw tekst)",
+           "restore": "Vorige index gebruiken", "rebuild": "Index opnieuw bouwen"},
     "en": {"ask": "Search", "compare": "Compare", "question": "Question", "years": "Years", "docs": "Reports",
            "k": "Number of passages", "topic": "Subject", "none": "No passages found; try other words.",
            "building": "Building the index (once)…", "nothing": "This report does not speak of it.",
@@ -43,7 +45,8 @@ TEXT = {
            "disputed": "The reports give different values for", "fact": "From the tables",
            "quote": "Text to check", "found": "Found", "exact": "word for word", "near": "with small differences",
            "not_found": "Not found in the reports", "closest": "Closest passages", "similarity": "similarity",
-           "diff": "Differences (struck: only in the report; bold: only in your text)"},
+           "diff": "Differences (struck: only in the report; bold: only in your text)",
+           "restore": "Use the previous index", "rebuild": "Rebuild the index"},
 }
 
 
@@ -67,6 +70,27 @@ def open_kb(t: dict) -> KnowledgeBase:
             ingest(CORPUS, INDEX, embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
         load_kb.clear()
         return load_kb(str(CORPUS), str(INDEX))
+
+
+def damaged_page(exc: DamagedIndex, t: dict) -> None:
+    """The index cannot be read: say why, and offer the intact previous one or a rebuild."""
+    st.error(md_escape(str(exc)))
+    left, right = st.columns(2)
+    try:
+        if exc.previous and left.button(f"{t['restore']} ({exc.previous})"):
+            restore_previous(INDEX)
+        elif right.button(t["rebuild"]):
+            with st.status(t["building"], expanded=True):
+                bar = st.progress(0.0)
+                ingest(CORPUS, INDEX, embedder(), force=True,
+                       progress=lambda done, total: bar.progress(done / max(total, 1)))
+        else:
+            return
+    except KbError as err:
+        st.error(md_escape(str(err)))
+        return
+    load_kb.clear()
+    st.rerun()
 
 
 def card(passage, t: dict) -> None:
@@ -272,8 +296,11 @@ def main() -> None:
         return
     try:
         kb = open_kb(t)
+    except DamagedIndex as exc:
+        damaged_page(exc, t)
+        return
     except KbError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return
     if "lees" in st.query_params:
         context_page(kb, t)

@@ -19,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="build or update the index")
     ingest.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    sub.add_parser("restore", help="make the previous index current again (after a damaged build)")
     ask = sub.add_parser("ask", help="ask a question")
     ask.add_argument("question")
     ask.add_argument("-k", type=int, default=5, help="number of passages (1-50)")
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"ingest": cmd_ingest, "ask": cmd_ask, "compare": cmd_compare, "eval": cmd_eval,
-                "figures": cmd_figures, "verify": cmd_verify}[args.command](args)
+                "figures": cmd_figures, "verify": cmd_verify, "restore": cmd_restore}[args.command](args)
     except KbError as exc:
         print(f"kb: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -94,6 +95,14 @@ def cmd_ingest(args) -> int:
         print(f"  {doc_id}: repairs: {fixed}")
     print(f"indexed {report.documents} documents, {report.chunks} chunks ({report.embedded} embedded anew, "
           f"{len(report.skipped)} files skipped) in {report.seconds:.1f} s")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .index import restore_previous
+
+    name = restore_previous(args.index)
+    print(f"{args.index}/{name} is the current index again; `kb ingest` rebuilds it when the corpus changed")
     return 0
 
 

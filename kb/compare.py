@@ -8,7 +8,7 @@ from .lexical import stem, tokenize, word_terms, words
 from .lexicon import split_compound
 from .pipeline import KnowledgeBase, check_question
 from .records import Passage
-from .retrieve import dense_scores
+from .vectors import similarities
 
 
 MIN_HEAD = 5  # shorter heads ("werk", "tijd") end too many unrelated words
@@ -53,12 +53,13 @@ def compare(kb: KnowledgeBase, topic: str, per_year: int = 3) -> list[YearSummar
     Only passages that speak of the topic are shown, best first by meaning (dense score)."""
     topic = check_question(topic)
     needs = topic_requirements(topic)
-    dense = dense_scores(kb.index, kb.embedder.embed_query(topic))
     terms = tokenize(topic) + [p for _, parts in needs for p in parts]
     rows: dict[int, list[int]] = {}
-    for row, chunk in enumerate(kb.index.chunks):
-        if speaks_of(set(tokenize(chunk.text)), needs):
-            rows.setdefault(chunk.year, []).append(row)
+    for row, chunk_terms in enumerate(kb.chunk_terms):
+        if speaks_of(chunk_terms, needs):
+            rows.setdefault(kb.index.chunks[row].year, []).append(row)
+    speaking = sorted(r for year_rows in rows.values() for r in year_rows)
+    dense = dict(zip(speaking, similarities(kb.index.vectors, kb.embedder.embed_query(topic), speaking).tolist()))
     summaries = []
     for year in sorted({c.year for c in kb.index.chunks}):
         best = sorted(rows.get(year, []), key=lambda r: -dense[r])[:per_year]

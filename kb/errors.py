@@ -13,12 +13,25 @@ class IndexMissing(KbError):
     pass
 
 
-class StaleIndex(KbError):
+class IndexProblem(KbError):
+    """The current index cannot be used. `previous` names an intact older generation, if any,
+    that `kb restore` can make current again."""
+
+    def __init__(self, message: str, previous: str | None = None) -> None:
+        super().__init__(message)
+        self.previous = previous
+
+
+class StaleIndex(IndexProblem):
     """The index was built for another model, other settings or another corpus."""
 
 
-class DamagedIndex(KbError):
+class DamagedIndex(IndexProblem):
     pass
+
+
+class IndexWriteFailed(KbError):
+    """A build could not be written (disk full, no permission); the previous index stays current."""
 
 
 class BadQuery(KbError):

@@ -15,6 +15,8 @@ import os
 import re
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,9 +24,10 @@ import faiss
 import numpy as np
 from filelock import FileLock, Timeout
 
-from .errors import DamagedIndex, IndexBusy, IndexMissing, StaleIndex
+from .errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, StaleIndex
 from .lexical import load_bm25, save_bm25
 from .records import Chunk
+from .vectors import build_vector_index, describe_vector_index, set_search_depth
 
 FORMAT_VERSION = 1
 FIX = "run `kb ingest` to rebuild it"
@@ -59,8 +62,10 @@ def _read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def _fsync_tree(folder: Path) -> None:
-    for path in sorted(folder.rglob("*"), reverse=True):
+def _fsync_tree(folder: Path, recursive: bool = True) -> None:
+    """Flush every file, then the folders, so a power cut cannot leave a named but empty file."""
+    paths = sorted(folder.rglob("*"), reverse=True) if recursive else []
+    for path in [*paths, folder]:
         fd = os.open(path, os.O_RDONLY)
         try:
             os.fsync(fd)
@@ -73,39 +78,65 @@ def writer_lock(root: Path) -> FileLock:
     return FileLock(str(root / ".lock"), timeout=0)
 
 
-def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],
-               vectors: np.ndarray, bm25) -> Path:
-    """Write a new generation next to the current one, then switch CURRENT to it."""
+@contextmanager
+def building(root: Path) -> Iterator[None]:
+    """Hold the one writer lock for a whole build, so a second build fails at once, before
+    it spends minutes embedding. The lock is the OS's: a killed build releases it."""
     try:
         with writer_lock(root):
-            return _save_generation(root, manifest, chunks, documents, vectors, bm25)
+            yield
     except Timeout as exc:
-        raise IndexBusy(f"{root}: the index is being built by another process; wait for it to finish") from exc
+        raise IndexBusy(f"{root}: the index is being built by another process; wait for it to finish "
+                        "and try again (the current index stays usable meanwhile)") from exc
 
 
-def _save_generation(root: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],
-                     vectors: np.ndarray, bm25) -> Path:
+def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],
+               vectors: np.ndarray, bm25) -> Path:
+    """Write a new generation next to the current one, then switch CURRENT to it. The caller
+    holds `building(root)`. A failed write removes its half-written folder and changes nothing."""
     name = f"gen-{time.time_ns():020d}"  # sorts in build order
     tmp = root / f".tmp-{name}"
+    try:
+        _write_generation(tmp, manifest, chunks, documents, vectors, bm25)
+        os.rename(tmp, root / name)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise IndexWriteFailed(f"{root}: the new index could not be written ({exc}); free disk space "
+                                   "or fix permissions and run `kb ingest` again. The previous index "
+                                   "is still the current one") from exc
+        raise
+    previous = (root / "CURRENT").read_text("utf-8").strip() if (root / "CURRENT").exists() else ""
+    _point_to(root, name)
+    _prune(root, keep={name, previous})
+    return root / name
+
+
+def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],
+                      vectors: np.ndarray, bm25) -> None:
     tmp.mkdir(parents=True)
-    flat = faiss.IndexFlatIP(vectors.shape[1])
-    flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(flat, str(tmp / "vectors.faiss"))
+    vector_index = build_vector_index(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
     _write_jsonl(tmp / "chunks.jsonl", [dataclasses.asdict(c) for c in chunks])
     _write_jsonl(tmp / "documents.jsonl", documents)
     save_bm25(bm25, tmp / "bm25")
     files = {str(p.relative_to(tmp)): file_sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-    counts = {"chunks": len(chunks), "vectors": int(flat.ntotal), "bm25_docs": int(bm25.scores["num_docs"])}
-    full = {**manifest, "format_version": FORMAT_VERSION, "counts": counts, "files": files}
+    counts = {"chunks": len(chunks), "vectors": int(vector_index.ntotal), "bm25_docs": int(bm25.scores["num_docs"])}
+    full = {**manifest, "format_version": FORMAT_VERSION, "counts": counts, "files": files,
+            "vector_index": describe_vector_index(vector_index)}
     (tmp / "manifest.json").write_text(json.dumps(full, indent=1, ensure_ascii=False), "utf-8")
     _fsync_tree(tmp)
-    os.rename(tmp, root / name)
-    previous = (root / "CURRENT").read_text("utf-8").strip() if (root / "CURRENT").exists() else ""
+
+
+def _point_to(root: Path, name: str) -> None:
+    """Make generation `name` current: a new pointer file, flushed, renamed over the old one."""
     pointer = root / "CURRENT.tmp"
-    pointer.write_text(name, "utf-8")
+    with open(pointer, "w", encoding="utf-8") as f:
+        f.write(name)
+        f.flush()
+        os.fsync(f.fileno())
     os.replace(pointer, root / "CURRENT")
-    _prune(root, keep={name, previous})
-    return root / name
+    _fsync_tree(root, recursive=False)
 
 
 def _prune(root: Path, keep: set[str]) -> None:
@@ -122,7 +153,8 @@ def current_generation(root: Path) -> Path:
         raise IndexMissing(f"{root}: no index built yet; {FIX}")
     name = pointer.read_text("utf-8").strip()
     if not re.fullmatch(r"gen-[\w-]+", name) or not (root / name).is_dir():
-        raise DamagedIndex(f"{root}/CURRENT names '{name[:60]}', which is not an index generation; {FIX}")
+        raise DamagedIndex(f"{root}/CURRENT names '{name[:60]}', which is not an index generation; {FIX}",
+                           previous=_name(intact_previous(root, name)))
     return root / name
 
 
@@ -131,8 +163,11 @@ def read_manifest(folder: Path) -> dict:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise DamagedIndex(f"{folder}/manifest.json cannot be read ({exc}); {FIX}") from exc
-    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
-        found = manifest.get("format_version") if isinstance(manifest, dict) else None
+    found = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if isinstance(found, int) and found > FORMAT_VERSION:
+        raise DamagedIndex(f"{folder} was written by a newer kb (index format {found}; this kb reads "
+                           f"format {FORMAT_VERSION}); update kb, or {FIX} for this version")
+    if found != FORMAT_VERSION:
         raise StaleIndex(f"{folder} has index format {found}, this kb reads format {FORMAT_VERSION}; {FIX}")
     return manifest
 
@@ -145,8 +180,24 @@ def verify_files(folder: Path, manifest: dict) -> None:
 
 
 def open_index(root: Path) -> Index:
-    """Open the current generation; every file is checked against its checksum first."""
-    folder = current_generation(root)
+    """Open the current generation, every file checked first. A build that switches CURRENT
+    meanwhile may prune the generation being read: then the new current one is read instead.
+    When the current one is damaged, the error names an intact previous one, if there is one."""
+    for _ in range(3):
+        folder = current_generation(root)
+        try:
+            return open_generation(folder)
+        except (DamagedIndex, StaleIndex) as exc:
+            if current_generation(root) != folder:
+                continue  # replaced while we read it
+            previous = intact_previous(root, folder.name)
+            offer = (f" The previous index {previous.name} is intact: `kb restore` makes it current again."
+                     if previous else "")
+            raise type(exc)(f"{exc}.{offer}", previous=_name(previous)) from exc
+    raise IndexBusy(f"{root}: the index was replaced three times while it was being opened; try again")
+
+
+def open_generation(folder: Path) -> Index:
     manifest = read_manifest(folder)
     verify_files(folder, manifest)
     try:
@@ -159,7 +210,37 @@ def open_index(root: Path) -> Index:
     counts = (len(chunks), int(vectors.ntotal), int(bm25.scores["num_docs"]))
     if len(set(counts)) != 1:
         raise DamagedIndex(f"{folder}: chunks, vectors and BM25 documents disagree {counts}; {FIX}")
+    set_search_depth(vectors)
     return Index(folder, manifest, chunks, documents, vectors, bm25)
+
+
+def intact_previous(root: Path, current: str) -> Path | None:
+    """The newest other generation whose manifest reads and whose files match their checksums."""
+    for folder in sorted(root.glob("gen-*"), reverse=True):
+        if folder.name == current or not folder.is_dir():
+            continue
+        try:
+            verify_files(folder, read_manifest(folder))
+        except (DamagedIndex, StaleIndex):
+            continue
+        return folder
+    return None
+
+
+def _name(folder: Path | None) -> str | None:
+    return folder.name if folder else None
+
+
+def restore_previous(root: Path) -> str:
+    """Make the intact previous generation current again (`kb restore`); returns its name."""
+    pointer = root / "CURRENT"
+    current = pointer.read_text("utf-8").strip() if pointer.exists() else ""
+    with building(root):
+        previous = intact_previous(root, current)
+        if previous is None:
+            raise IndexMissing(f"{root}: there is no intact previous index to go back to; {FIX}")
+        _point_to(root, previous.name)
+    return previous.name
 
 
 def check_fresh(manifest: dict, embedder_fingerprint: dict, settings: dict, corpus: dict[str, str]) -> None:

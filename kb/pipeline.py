@@ -15,7 +15,7 @@ from .answer import highlight, idf_table
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing, UnreadableFile
-from .lexical import build_bm25
+from .lexical import build_bm25, tokenize
 from .load import MANIFEST, Loaded, corpus_files, load_corpus
 from .records import Chunk, Passage
 from .retrieve import Filters, make_query, search
@@ -55,7 +55,9 @@ def corpus_hashes(corpus: Path) -> dict[str, str]:
 
 def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:
     try:
-        manifest = store.read_manifest(store.current_generation(index_root))
+        folder = store.current_generation(index_root)
+        manifest = store.read_manifest(folder)
+        store.verify_files(folder, manifest)  # a damaged index is rebuilt, not "up to date"
         store.check_fresh(manifest, embedder.fingerprint, SETTINGS, corpus_hashes(corpus))
     except (IndexMissing, store.DamagedIndex, store.StaleIndex):
         return False
@@ -64,10 +66,18 @@ def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:
 
 def ingest(corpus: Path, index_root: Path, embedder: Embedder, progress: Progress | None = None,
            force: bool = False) -> IngestReport:
-    """Build the index (or report it up to date); only new or changed chunks are embedded."""
+    """Build the index (or report it up to date); only new or changed chunks are embedded.
+    One build at a time: a second one fails at once with IndexBusy, before any work."""
     started = time.perf_counter()
     if not force and is_fresh(index_root, embedder, corpus):
         return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
+    with store.building(index_root):
+        report = _build(corpus, index_root, embedder, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progress | None) -> IngestReport:
     hashes = corpus_hashes(corpus)
     loaded: Loaded = load_corpus(corpus)
     chunks = [c for doc in loaded.documents for c in chunk_document(doc)]
@@ -86,8 +96,7 @@ def ingest(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
     store.save_index(index_root, manifest, chunks, documents, vectors, build_bm25(texts))
     store.save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts})
     return IngestReport(documents=len(loaded.documents), chunks=len(chunks), embedded=new,
-                        seconds=time.perf_counter() - started, skipped=loaded.skipped,
-                        warnings=loaded.warnings,
+                        skipped=loaded.skipped, warnings=loaded.warnings,
                         repairs={d.meta.doc_id: d.repairs for d in loaded.documents})
 
 
@@ -141,6 +150,11 @@ class KnowledgeBase:
             if facts:
                 return facts
         return []
+
+    @functools.cached_property
+    def chunk_terms(self) -> list[frozenset[str]]:
+        """Each chunk's BM25 terms, for `compare` (made once, not on every call)."""
+        return [frozenset(tokenize(c.text)) for c in self.index.chunks]
 
     @functools.cached_property
     def texts(self) -> dict[str, str]:

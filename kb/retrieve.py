@@ -12,6 +12,7 @@ from .chunk import mentioned_years
 from .index import Index
 from .lexical import bm25_scores, tokenize
 from .records import Chunk, Passage
+from .vectors import nearest
 
 RRF_K = 60  # the constant of Cormack et al.; ranks past ~60 all weigh about the same
 DENSE_WEIGHT = 1.0
@@ -45,21 +46,27 @@ def make_query(text: str, vector: np.ndarray) -> Query:
     return Query(text=text, vector=vector, terms=terms, years=years)
 
 
-def ranking(scores: np.ndarray, allowed: np.ndarray, depth: int = CANDIDATES) -> list[int]:
+def ranking(scores: np.ndarray, allowed: np.ndarray | None, depth: int = CANDIDATES) -> list[int]:
     """Indices of the best-scoring allowed rows, best first; rows scoring 0 or less are left out."""
-    candidates = np.flatnonzero(allowed & (scores > 0))
+    positive = scores > 0
+    candidates = np.flatnonzero(positive if allowed is None else allowed & positive)
     order = candidates[np.argsort(-scores[candidates], kind="stable")]
     return order[:depth].tolist()
 
 
-def dense_scores(index: Index, vector: np.ndarray) -> np.ndarray:
-    """Inner product with every chunk (exact search); scores in chunk order."""
-    n = int(index.vectors.ntotal)
-    sims, ids = index.vectors.search(vector.reshape(1, -1).astype(np.float32), n)
-    scores = np.full(n, -1.0, dtype=np.float32)
-    valid = ids[0] >= 0
-    scores[ids[0][valid]] = sims[0][valid]
-    return scores
+def allowed_rows(index: Index, filters: Filters) -> np.ndarray | None:
+    """A boolean mask over the chunks, or None when nothing is filtered out."""
+    if not filters.years and not filters.doc_ids:
+        return None
+    return np.array([filters.allows(c) for c in index.chunks], dtype=bool)
+
+
+def dense_ranking(index: Index, vector: np.ndarray, allowed: np.ndarray | None,
+                  depth: int = CANDIDATES) -> tuple[list[int], dict[int, float]]:
+    """Rows nearest in meaning, best first, and their cosine similarity."""
+    rows, sims = nearest(index.vectors, vector, allowed, depth)
+    keep = sims > 0
+    return rows[keep].tolist(), dict(zip(rows[keep].tolist(), sims[keep].tolist()))
 
 
 def year_match(chunk: Chunk, period: tuple[int, ...], years: tuple[int, ...]) -> float:
@@ -98,10 +105,10 @@ def overlaps(a: Chunk, b: Chunk) -> bool:
 def search(index: Index, query: Query, k: int = 5, filters: Filters = Filters()) -> list[Passage]:
     """The k best passages, no two overlapping, each saying why it ranked."""
     chunks = index.chunks
-    allowed = np.array([filters.allows(c) for c in chunks], dtype=bool)
+    allowed = allowed_rows(index, filters)
     lexical = bm25_scores(index.bm25, list(query.terms))
-    dense = dense_scores(index, query.vector)
-    by_bm25, by_dense = ranking(lexical, allowed), ranking(dense, allowed)
+    by_bm25 = ranking(lexical, allowed)
+    by_dense, dense = dense_ranking(index, query.vector, allowed)
     periods = {d: tuple(doc.get("period", ())) for d, doc in index.documents.items()}
     pool = set(by_bm25) | set(by_dense)
     bonus = {row: YEAR_WEIGHT * year_match(chunks[row], periods.get(chunks[row].doc_id, ()), query.years)
@@ -115,7 +122,7 @@ def search(index: Index, query: Query, k: int = 5, filters: Filters = Filters())
         if any(overlaps(chunk, p.chunk) for p in picked):
             continue
         why = {"fused": round(fused[row], 5), "bm25_rank": bm25_rank.get(row), "bm25_score": round(float(lexical[row]), 3),
-               "dense_rank": dense_rank.get(row), "dense_score": round(float(dense[row]), 4),
+               "dense_rank": dense_rank.get(row), "dense_score": round(dense[row], 4) if row in dense else None,
                "year_hint": round(bonus.get(row, 0.0), 3),
                "bm25_terms": sorted(set(query.terms) & set(tokenize(chunk.text)))}
         picked.append(Passage(chunk=chunk, score=fused[row], why=why))

@@ -99,7 +99,10 @@ def test_empty_or_newer_manifest_is_refused(built):
     with pytest.raises(DamagedIndex, match="manifest.json"):
         store.open_index(index)
     manifest.write_text(json.dumps({**json.loads(original), "format_version": 99}), "utf-8")
-    with pytest.raises(StaleIndex, match="format 99"):
+    with pytest.raises(DamagedIndex, match="newer kb.*format 99"):
+        store.open_index(index)
+    manifest.write_text(json.dumps({**json.loads(original), "format_version": 0}), "utf-8")
+    with pytest.raises(StaleIndex, match="format 0.*kb ingest"):
         store.open_index(index)
 
 

@@ -1,0 +1,76 @@
+"""Vector index: FAISS, exact (flat) while that is fast enough, HNSW past a threshold.
+
+The threshold and the HNSW settings come from `scripts/scale_bench.py` on the 2-core machine
+(see BENCHMARKS.md): a flat search costs about 70 ns per vector, so past EXACT_UP_TO vectors
+the exact search alone would use most of a 20 ms query budget. Pure: no model in here.
+"""
+from __future__ import annotations
+
+import faiss
+import numpy as np
+
+EXACT_UP_TO = 200_000
+HNSW_M = 32  # links per node: recall@10 >= 0.95 at 1M synthetic chunks with the ef below
+HNSW_EF_CONSTRUCTION = 64
+HNSW_EF_SEARCH = 128
+FILTERED_EXACT = 0.2  # a filter that keeps under this share of the rows is searched exactly
+
+
+def build_vector_index(vectors: np.ndarray, exact_up_to: int = EXACT_UP_TO) -> faiss.Index:
+    """Inner-product index of unit vectors (inner product = cosine)."""
+    dim = vectors.shape[1]
+    if len(vectors) <= exact_up_to:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    set_search_depth(index)
+    return index
+
+
+def describe_vector_index(index: faiss.Index) -> dict:
+    if isinstance(index, faiss.IndexHNSW):
+        return {"kind": "hnsw", "m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
+    return {"kind": "flat"}
+
+
+def set_search_depth(index: faiss.Index) -> None:
+    """efSearch is not stored in the file; set it after every load."""
+    if isinstance(index, faiss.IndexHNSW):
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+
+
+def _flat_part(index: faiss.Index) -> faiss.Index:
+    return faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
+
+
+def similarities(index: faiss.Index, query: np.ndarray, rows: list[int]) -> np.ndarray:
+    """Exact cosine of the query with the given rows, read from FAISS's storage without a copy."""
+    flat = _flat_part(index)
+    matrix = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+    return matrix[np.asarray(rows, dtype=np.int64)] @ np.asarray(query, dtype=np.float32)
+
+
+def nearest(index: faiss.Index, query: np.ndarray, allowed: np.ndarray | None, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, similarities) of the `depth` nearest allowed vectors, best first.
+
+    Unfiltered, the index searches (HNSW approximately). A filter is a bitmap FAISS checks
+    during the search; one that keeps few rows is searched exactly over the stored vectors,
+    since a graph walk would pass mostly forbidden nodes and miss allowed ones."""
+    q = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
+    k = min(depth, int(index.ntotal))
+    if k <= 0 or (allowed is not None and not allowed.any()):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    if allowed is None or allowed.all():
+        sims, ids = index.search(q, k)
+    else:
+        bits = np.packbits(allowed, bitorder="little")  # kept alive while FAISS reads it
+        selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bits))
+        if isinstance(index, faiss.IndexHNSW) and allowed.mean() >= FILTERED_EXACT:
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, k))
+            sims, ids = index.search(q, k, params=params)
+        else:
+            sims, ids = _flat_part(index).search(q, k, params=faiss.SearchParameters(sel=selector))
+    keep = ids[0] >= 0
+    return ids[0][keep], sims[0][keep]
