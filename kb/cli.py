@@ -93,8 +93,9 @@ def cmd_ingest(args) -> int:
     for doc_id, repairs in report.repairs.items():
         fixed = ", ".join(f"{n} {kind}" for kind, n in repairs.items()) or "none"
         print(f"  {doc_id}: repairs: {fixed}")
-    print(f"indexed {report.documents} documents, {report.chunks} chunks ({report.embedded} embedded anew, "
-          f"{len(report.skipped)} files skipped) in {report.seconds:.1f} s")
+    skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(report.skip_counts.items()))
+    print(f"indexed {report.documents} documents, {report.chunks} chunks ({report.embedded} embedded anew) "
+          f"in {report.seconds:.1f} s; {len(report.skipped)} files skipped" + (f" ({skipped})" if skipped else ""))
     return 0
 
 

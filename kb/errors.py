@@ -6,7 +6,12 @@ class KbError(Exception):
 
 
 class UnreadableFile(KbError):
-    """A corpus file that cannot be read: skipped, the rest still loads."""
+    """A corpus file that cannot be read: skipped, the rest still loads. `kind` is the short
+    reason the ingest summary counts ("encrypted", "binary", "empty", ...)."""
+
+    def __init__(self, message: str, kind: str = "unreadable") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class IndexMissing(KbError):

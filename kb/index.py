@@ -9,7 +9,6 @@ No pickle anywhere: JSON, .npy without objects, and FAISS's own format.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -25,6 +24,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 
 from .errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, StaleIndex
+from .files import file_sha256
 from .lexical import load_bm25, save_bm25
 from .records import Chunk
 from .vectors import build_vector_index, describe_vector_index, set_search_depth
@@ -41,14 +41,6 @@ class Index:
     documents: dict[str, dict]  # doc_id -> {"title", "year", "text", "period", ...}
     vectors: faiss.Index
     bm25: object
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:

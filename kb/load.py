@@ -2,25 +2,37 @@
 from __future__ import annotations
 
 import bisect
+import hashlib
+import json
+import math
 import re
+import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .clean import clean_text
 from .errors import UnreadableFile
+from .files import file_sha256
 from .records import DocMeta, Document
 
 MANIFEST = "manifest.toml"
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 SUFFIXES = TEXT_SUFFIXES | {".pdf"}
 PAGE_BREAK = "\n\n"
+MAX_PDF_BYTES = 200 * 2**20
+MAX_TEXT_BYTES = 50 * 2**20
+MAX_PAGES = 5000
+PDF_SECONDS = 60  # wall clock and CPU, per PDF: a 300-page report takes about 5 s
+PDF_MEMORY = 2 * 2**30  # address space of the child
 
 
 @dataclass
 class Loaded:
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    skip_counts: dict[str, int] = field(default_factory=dict)  # short reason -> files
     warnings: list[str] = field(default_factory=list)
 
 
@@ -54,35 +66,31 @@ def meta_from_name(path: Path) -> DocMeta:
 def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
     """UTF-8 (with or without BOM), else Windows-1252 with a warning. Binary data is refused."""
     if not data.strip():
-        raise UnreadableFile(f"{name}: the file is empty; add text to it or remove it")
+        raise UnreadableFile(f"{name}: the file is empty; add text to it or remove it", kind="empty")
     if b"\x00" in data[:8192]:
-        raise UnreadableFile(f"{name}: this is a binary file, not text; convert it to .txt, .md or .pdf")
+        raise UnreadableFile(f"{name}: this is a binary file, not text; convert it to .txt, .md or .pdf", kind="binary")
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     controls = sum(ch < "\x20" and ch not in "\t\n\r\f" for ch in text[:8192])
     if controls > len(text[:8192]) * 0.05:
-        raise UnreadableFile(f"{name}: this is a binary file, not text; convert it to .txt, .md or .pdf")
+        raise UnreadableFile(f"{name}: this is a binary file, not text; convert it to .txt, .md or .pdf", kind="binary")
     return text, [f"{name}: not UTF-8; read as Windows-1252. Save it as UTF-8 to be sure of accents"]
 
 
 def read_pdf(path: Path) -> tuple[str, list[int]]:
-    """The text of every page, joined, and the raw offset where each page starts."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    """The text of every page, joined, and the raw offset where each page starts.
 
-    try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableFile(f"{path.name}: the PDF is encrypted with a password; save an unprotected copy")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except UnreadableFile:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, AssertionError) as exc:
-        raise UnreadableFile(f"{path.name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    pypdf has no time or memory limit of its own, so it runs in a child process with both:
+    a looping cross-reference table or a stream that inflates to gigabytes costs a message."""
+    size = path.stat().st_size
+    if size > MAX_PDF_BYTES:
+        raise UnreadableFile(f"{path.name}: {size / 2**20:,.0f} MB is over the {MAX_PDF_BYTES // 2**20} MB "
+                             "limit for a PDF; split it", kind="too large")
+    pages = _pages_in_child(path)
     if not any(p.strip() for p in pages):
-        raise UnreadableFile(f"{path.name}: the PDF has no text layer (scanned?); run OCR on it first")
+        raise UnreadableFile(f"{path.name}: the PDF has no text layer (scanned?); run OCR on it first", kind="no text")
     starts, pos = [], 0
     for page in pages:
         starts.append(pos)
@@ -90,15 +98,46 @@ def read_pdf(path: Path) -> tuple[str, list[int]]:
     return PAGE_BREAK.join(pages), starts
 
 
+def _pages_in_child(path: Path) -> list[str]:
+    worker = Path(__file__).with_name("pdf_worker.py")
+    try:
+        done = subprocess.run([sys.executable, "-I", str(worker), str(path), str(MAX_PAGES), str(PDF_MEMORY),
+                               str(max(1, math.ceil(PDF_SECONDS)))], capture_output=True, timeout=PDF_SECONDS)
+    except OSError as exc:
+        raise UnreadableFile(f"{path.name}: the PDF reader could not be started ({exc})", kind="reader stopped") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise UnreadableFile(f"{path.name}: reading the PDF took over {PDF_SECONDS} s and was stopped "
+                             "(a looping or oversized file?)", kind="timed out") from exc
+    try:
+        result = json.loads(done.stdout)
+    except ValueError:
+        raise UnreadableFile(f"{path.name}: the PDF reader stopped (exit {done.returncode}) at over "
+                             f"{PDF_MEMORY // 2**20} MB of memory or on a crash; the file is hostile or broken",
+                             kind="reader stopped") from None
+    if "pages" in result:
+        return result["pages"]
+    reason, detail = result.get("error", "damaged"), result.get("detail", "")
+    message = {"encrypted": "the PDF is encrypted with a password; save an unprotected copy",
+               "too_many_pages": f"{detail} is over the {MAX_PAGES:,}-page limit; split it",
+               "decompression_bomb": f"a stream inflates past the reader's limit or {PDF_MEMORY // 2**20} MB of "
+                                     f"memory ({detail}); a decompression bomb or a broken file",
+               }.get(reason, f"not a readable PDF ({detail})")
+    raise UnreadableFile(f"{path.name}: {message}", kind=reason.replace("_", " "))
+
+
 def load_file(path: Path, meta: DocMeta) -> tuple[Document, list[str]]:
     """Read and clean one file. Raises UnreadableFile with the reason."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise UnreadableFile(f"{path.name}: '{suffix or path.name}' files are not supported; use .txt, .md or .pdf")
+        raise UnreadableFile(f"{path.name}: '{suffix or path.name}' files are not supported; use .txt, .md or .pdf",
+                             kind="unsupported type")
     warnings: list[str] = []
     raw_page_starts: list[int] = []
     if suffix == ".pdf":
         raw, raw_page_starts = read_pdf(path)
+    elif path.stat().st_size > MAX_TEXT_BYTES:
+        raise UnreadableFile(f"{path.name}: over the {MAX_TEXT_BYTES // 2**20} MB limit for a text file; split it",
+                             kind="too large")
     else:
         raw, warnings = decode_text(path.read_bytes(), path.name)
     cleaned = clean_text(raw)
@@ -115,26 +154,40 @@ def corpus_files(folder: Path) -> list[Path]:
 
 
 def load_corpus(folder: Path) -> Loaded:
-    """Load every document; a file that cannot be read is skipped with the reason."""
+    """Load every document; a file that cannot be read is skipped with the reason, and the same
+    document under a second name (same bytes, or the same text after cleaning) is indexed once."""
     if not folder.is_dir():
         raise UnreadableFile(f"{folder}: no corpus folder there; create it and put reports in it")
     manifest = read_manifest(folder / MANIFEST)
     loaded = Loaded()
-    seen: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    contents: dict[str, str] = {}  # hash of the bytes or of the cleaned text -> first file name
     for path in corpus_files(folder):
         meta = manifest.get(path.name)
         if meta is None and path.suffix.lower() in SUFFIXES:
             meta = meta_from_name(path)
             loaded.warnings.append(f"{path.name}: no entry in {MANIFEST}; title and year taken from the file name")
         try:
+            raw_hash = file_sha256(path)
+            _check_new(contents, raw_hash, path.name)
             doc, warnings = load_file(path, meta or meta_from_name(path))
+            text_hash = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+            _check_new(contents, text_hash, path.name)
+            if doc.meta.doc_id in ids:
+                raise UnreadableFile(f"{path.name}: its id '{doc.meta.doc_id}' is used by {ids[doc.meta.doc_id]} "
+                                     "already; rename it", kind="duplicate id")
         except UnreadableFile as exc:
             loaded.skipped.append((path.name, str(exc)))
+            loaded.skip_counts[exc.kind] = loaded.skip_counts.get(exc.kind, 0) + 1
             continue
-        if doc.meta.doc_id in seen:
-            loaded.skipped.append((path.name, f"{path.name}: its id '{doc.meta.doc_id}' is used by {seen[doc.meta.doc_id]} already; rename it"))
-            continue
-        seen[doc.meta.doc_id] = path.name
+        contents.update({raw_hash: path.name, text_hash: path.name})
+        ids[doc.meta.doc_id] = path.name
         loaded.warnings.extend(warnings)
         loaded.documents.append(doc)
     return loaded
+
+
+def _check_new(contents: dict[str, str], digest: str, name: str) -> None:
+    if digest in contents:
+        raise UnreadableFile(f"{name}: the same document as {contents[digest]}, which is indexed; "
+                             "remove one of the two", kind="duplicate")

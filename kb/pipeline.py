@@ -15,6 +15,7 @@ from .answer import highlight, idf_table
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing, UnreadableFile
+from .files import file_sha256
 from .lexical import build_bm25, tokenize
 from .load import MANIFEST, Loaded, corpus_files, load_corpus
 from .records import Chunk, Passage
@@ -36,6 +37,7 @@ class IngestReport:
     seconds: float = 0.0
     up_to_date: bool = False
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    skip_counts: dict[str, int] = field(default_factory=dict)  # short reason -> files
     warnings: list[str] = field(default_factory=list)
     repairs: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -50,7 +52,7 @@ def corpus_hashes(corpus: Path) -> dict[str, str]:
     if not corpus.is_dir():
         raise UnreadableFile(f"{corpus}: no corpus folder there; give --corpus the folder of the reports")
     files = corpus_files(corpus) + [p for p in [corpus / MANIFEST] if p.exists()]
-    return {p.name: store.file_sha256(p) for p in files}
+    return {p.name: file_sha256(p) for p in files}
 
 
 def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:
@@ -96,7 +98,7 @@ def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
     store.save_index(index_root, manifest, chunks, documents, vectors, build_bm25(texts))
     store.save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts})
     return IngestReport(documents=len(loaded.documents), chunks=len(chunks), embedded=new,
-                        skipped=loaded.skipped, warnings=loaded.warnings,
+                        skipped=loaded.skipped, skip_counts=loaded.skip_counts, warnings=loaded.warnings,
                         repairs={d.meta.doc_id: d.repairs for d in loaded.documents})
 
 
