@@ -1,6 +1,7 @@
 """kb in the browser: ask the reports, compare what each year says. Run: streamlit run app.py"""
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -11,7 +12,8 @@ from kb.chunk import find_sections
 from kb.compare import compare
 from kb.embed import get_embedder
 from kb.errors import DamagedIndex, IndexMissing, KbError, StaleIndex, UnreadableFile
-from kb.load import SUFFIXES, load_file, meta_from_name
+from kb.files import file_sha256
+from kb.load import SUFFIXES, corpus_files, load_file, meta_from_name
 from kb.index import restore_previous
 from kb.pipeline import KnowledgeBase, ingest
 from kb.render import marked, md_escape, results_csv, results_markdown, safe_filename
@@ -153,7 +155,7 @@ def ask_page(kb: KnowledgeBase, t: dict) -> None:
     try:
         passages = kb.ask(question, k=int(k), years=tuple(years), doc_ids=tuple(docs))
     except KbError as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(str(exc)))
         return
     if not passages:
         st.info(t["none"])
@@ -181,7 +183,7 @@ def compare_page(kb: KnowledgeBase, t: dict) -> None:
     try:
         summaries = compare(kb, topic)
     except KbError as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(str(exc)))
         return
     st.bar_chart({str(s.year): s.mentions for s in summaries})
     export_buttons(topic, [(str(s.year), p) for s in summaries for p in s.passages], t, "vergelijking")
@@ -203,7 +205,7 @@ def figures_page(kb: KnowledgeBase, t: dict) -> None:
     try:
         found = kb.figures(query)
     except KbError as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(str(exc)))
         return
     if not found:
         st.info(t["no_figures"])
@@ -228,7 +230,7 @@ def verify_page(kb: KnowledgeBase, t: dict) -> None:
     try:
         verdict = kb.verify(text)
     except KbError as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(str(exc)))
         return
     score = f"{t['similarity']} {verdict.score:.2f}"
     if verdict.found:
@@ -263,20 +265,29 @@ def add_page(t: dict) -> None:
             continue
         try:
             check_upload(upload.getvalue(), name)
-        except UnreadableFile as exc:
+            target.write_bytes(upload.getvalue())
+            with st.status(t["building"], expanded=False):
+                bar = st.progress(0.0)
+                report = ingest(CORPUS, INDEX, embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
+        except KbError as exc:
             st.error(f"{t['refused']} {md_escape(str(exc))}")
             continue
-        target.write_bytes(upload.getvalue())
-        with st.status(t["building"], expanded=False):
-            bar = st.progress(0.0)
-            ingest(CORPUS, INDEX, embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
         load_kb.clear()
         done.add(upload.file_id)
-        st.success(f"{t['added']} {name}")
+        skipped = dict(report.skipped)
+        if name in skipped:
+            st.warning(md_escape(skipped[name]))
+        else:
+            st.success(f"{t['added']} {md_escape(name)}")
 
 
 def check_upload(data: bytes, name: str) -> None:
-    """Read the file as ingest would, from a scratch copy; raises UnreadableFile with the reason."""
+    """Read the file as ingest would, from a scratch copy; raises UnreadableFile with the reason.
+    The same bytes under another name are refused before anything is stored."""
+    digest = hashlib.sha256(data).hexdigest()
+    same = next((p.name for p in corpus_files(CORPUS) if p.name != name and file_sha256(p) == digest), None)
+    if same:
+        raise UnreadableFile(f"{name}: the same document as {same}, which is indexed already", kind="duplicate")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         path.write_bytes(data)

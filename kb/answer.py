@@ -5,27 +5,49 @@ import math
 import re
 
 from .chunk import is_numeric_line, is_table_line, is_year_header
-from .lexical import tokenize
+from .lexical import WORD, normalize, tokenize, word_terms
 from .records import Passage
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•])")
 _NUMBER = re.compile(r"\d")
 Span = tuple[int, int]
+LARGE_TEXT = 20_000  # past this, only the blocks holding a word that meets the query are cut into units
 
 
-def answer_units(text: str) -> list[Span]:
-    """Sentences of prose and lines of tables, as (start, end) spans of `text`."""
+def answer_units(text: str, only_words: frozenset[str] | None = None) -> list[Span]:
+    """Sentences of prose and lines of tables, as (start, end) spans of `text`. With
+    `only_words`, only the first block and the blocks whose lower-cased text holds one of
+    those words are cut: no other unit can score (see highlight)."""
     units: list[Span] = []
-    pos = 0
+    pos, first = 0, True
     for block in re.split(r"(\n[ \t]*\n)", text):
         if block.strip() and not block.startswith("\n"):
-            lines = block.split("\n")
-            if len(lines) > 1 and all(is_table_line(line) for line in lines):
-                units.extend(_line_spans(block, pos))
-            else:
-                units.extend(_sentence_spans(block, pos))
+            if first or only_words is None or _holds_any(block.lower(), only_words):
+                units.extend(_block_units(block, pos))
+            first = False
         pos += len(block)
     return [(s, e) for s, e in units if text[s:e].strip()]
+
+
+def _holds_any(low: str, words: frozenset[str]) -> bool:
+    return any(w in low for w in words)
+
+
+def words_meeting(text: str, query_terms: set[str]) -> frozenset[str]:
+    """The distinct words of `text` (lower-cased) that give one of the query's terms."""
+    found = set()
+    for word in set(WORD.findall(text.lower())):
+        terms = word_terms(word if word.isascii() else normalize(word))
+        if query_terms.intersection(terms):
+            found.add(word)
+    return frozenset(found)
+
+
+def _block_units(block: str, offset: int) -> list[Span]:
+    lines = block.split("\n")
+    if len(lines) > 1 and all(is_table_line(line) for line in lines):
+        return _line_spans(block, offset)
+    return _sentence_spans(block, offset)
 
 
 def _line_spans(block: str, offset: int) -> list[Span]:
@@ -60,11 +82,13 @@ def unit_score(unit: str, query_terms: set[str], idf: dict[str, float], wants_nu
 
 def highlight(text: str, query_terms: list[str], idf: dict[str, float], wants_number: bool = False) -> list[Span]:
     """The best-scoring unit, joined by its neighbour when that scores nearly as well."""
-    units = answer_units(text)
+    terms = set(query_terms)
+    only = words_meeting(text, terms) if len(text) > LARGE_TEXT else None
+    units = answer_units(text, only)
     if not units:
         return []
-    terms = set(query_terms)
-    scores = [unit_score(text[s:e], terms, idf, wants_number) for s, e in units]
+    scores = [unit_score(text[s:e], terms, idf, wants_number)
+              if only is None or _holds_any(text[s:e].lower(), only) else 0.0 for s, e in units]
     best = max(range(len(units)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         return [units[0]]
@@ -76,9 +100,14 @@ def highlight(text: str, query_terms: list[str], idf: dict[str, float], wants_nu
         return [header, units[best]]  # the row says which column is which year only with it
     spans = [units[best]]
     for near in (best - 1, best + 1):
-        if 0 <= near < len(units) and scores[near] >= 0.8 * scores[best]:
+        if 0 <= near < len(units) and scores[near] >= 0.8 * scores[best] and _adjacent(text, units[best], units[near]):
             spans.append(units[near])
     return sorted(spans)
+
+
+def _adjacent(text: str, a: Span, b: Span) -> bool:
+    """Only space between the two units (a unit list may skip blocks, see answer_units)."""
+    return not text[min(a[1], b[1]):max(a[0], b[0])].strip()
 
 
 def tab_header(text: str, units: list[Span], row: int) -> Span | None:
