@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from .lexicon import is_known, is_word, word_score
 
 Edit = tuple[int, int, str]
+# Each pattern looks ahead for the word after the break instead of consuming it, so that
+# word can begin the next break too ("afhande-\nlingafhande-\nling"): one pass finds all.
 
 # PDF fonts draw these letter pairs as one glyph; extraction then puts a space after it.
-_LIGATURE = re.compile(r"\b(\w*(?:f[fiklthbj]|tt))( {1,2})([a-zà-ÿ]+)\b")
+_LIGATURE = re.compile(r"\b(\w*(?:f[fiklthbj]|tt))( {1,2})(?=([a-zà-ÿ]+)\b)")
 # A line that ends in a word fragment with a hyphen, continued lower case on the next line.
-_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*([a-zà-ÿ]\w*)")
+_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(?=([a-zà-ÿ]\w*))")
 # A line that ends in letters with no space (the hyphen was lost), continued lower case.
-_BARE_BREAK = re.compile(r"([A-Za-zà-ÿ]+)\n([a-zà-ÿ]\w*)")
+_BARE_BREAK = re.compile(r"([A-Za-zà-ÿ]+)\n(?=([a-zà-ÿ]\w*))")
 # The same with spaces around the break: joined only when the whole is clearly a word.
-_SPACED_BREAK = re.compile(r"([a-zà-ÿ]+)[ \t]+\n[ \t]*([a-zà-ÿ]+)\b")
+_SPACED_BREAK = re.compile(r"([a-zà-ÿ]+)[ \t]+\n[ \t]*(?=([a-zà-ÿ]+)\b)")
 _MARGIN = 0.5
 _FUNCTION_WORD = 4.5  # zipf of "van", "het", "gebruik": such a head ends a line, not a word
 _SUSPENDED = {"en", "of", "tot", "t/m"}  # "in- en uitvoer": the hyphen is real

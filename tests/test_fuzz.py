@@ -1,0 +1,83 @@
+"""Property tests of the pure stages with hypothesis: no crash, spans inside their text,
+cleaning idempotent, fusion well-formed, questions refused or answered."""
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kb.answer import answer_units, highlight
+from kb.chunk import chunk_document
+from kb.clean import clean_text
+from kb.errors import BadQuery
+from kb.lexical import tokenize
+from kb.pipeline import check_question
+from kb.records import DocMeta, Document
+from kb.retrieve import fuse, make_query, ranking
+
+import numpy as np
+
+# Report-like text: Dutch words, numbers, hyphens at line ends, ligatures, tabs, bullets,
+# headings, blank lines, invisible characters and whatever else Unicode offers.
+PIECES = st.sampled_from(["klachten", "afhande-\nling", "ﬁnanciën", "2012", "4.750", "83%", "\t", "• ", "\n",
+                          "\n\n", "## Kop\n", "  ", ".", " ", "belas\u200bting", "é", "(", ")", "[", "]", "$"])
+REPORT_TEXT = st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=80).map("".join)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(REPORT_TEXT)
+def test_cleaning_is_idempotent_and_maps_every_character_back(raw):
+    once = clean_text(raw)
+    assert clean_text(once.text).text == once.text
+    assert len(once.offsets) >= len(once.text)
+    assert all(0 <= o <= len(raw) for o in once.offsets)
+    assert once.offsets[: len(once.text)] == sorted(once.offsets[: len(once.text)])
+
+
+@SETTINGS
+@given(REPORT_TEXT, st.integers(min_value=200, max_value=900))
+def test_chunks_are_exact_spans_of_the_cleaned_text(raw, size):
+    cleaned = clean_text(raw)
+    doc = Document(DocMeta("d", "Verslag", 2012, "d.txt"), cleaned.text, cleaned.offsets)
+    chunks = chunk_document(doc, size=size)
+    for c in chunks:
+        assert 0 <= c.start < c.end <= len(doc.text) and doc.text[c.start:c.end] == c.text
+    assert len({c.chunk_id for c in chunks}) == len(chunks)
+
+
+@SETTINGS
+@given(REPORT_TEXT, st.text(max_size=40), st.booleans())
+def test_highlights_are_spans_inside_the_text(text, question, wants_number):
+    for spans in (highlight(text, tokenize(question), {}, wants_number), answer_units(text)):
+        for start, end in spans:
+            assert 0 <= start <= end <= len(text)
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.integers(0, 50), unique=True, max_size=30), min_size=1, max_size=3),
+       st.dictionaries(st.integers(0, 50), st.floats(0, 1)))
+def test_fusion_scores_only_ranked_rows_with_finite_positive_scores(rankings, bonus):
+    fused = fuse([(rows, 1.0) for rows in rankings], bonus)
+    assert set(fused) == {r for rows in rankings for r in rows}
+    assert all(math.isfinite(s) and s > 0 for s in fused.values())
+
+
+@SETTINGS
+@given(st.lists(st.floats(-5, 5, allow_nan=False), max_size=60), st.integers(1, 20))
+def test_ranking_keeps_positive_scores_best_first(scores, depth):
+    array = np.array(scores, dtype=np.float32)
+    rows = ranking(array, None, depth)
+    assert len(rows) <= depth and all(array[r] > 0 for r in rows)
+    assert [array[r] for r in rows] == sorted((array[r] for r in rows), reverse=True)
+
+
+@SETTINGS
+@given(st.text(max_size=1200))
+def test_any_question_is_refused_clearly_or_made_into_a_query(question):
+    try:
+        q = check_question(question)
+    except BadQuery as exc:
+        assert str(exc)
+        return
+    query = make_query(q, np.zeros(4, dtype=np.float32))
+    assert all(t for t in query.terms)
