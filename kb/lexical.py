@@ -27,6 +27,11 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def strip_invisible(text: str) -> str:
+    """Zero-width characters and soft hyphens removed: "belas\u200bting" is "belasting"."""
+    return _INVISIBLE.sub("", text)
+
+
 def normalize(text: str) -> str:
     """Fold case and compatibility forms, drop invisible characters (zero-width, soft hyphen)."""
     if text.isascii():

@@ -16,7 +16,7 @@ from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing, UnreadableFile
 from .files import file_sha256
-from .lexical import build_bm25, tokenize
+from .lexical import build_bm25, strip_invisible, tokenize
 from .load import MANIFEST, Loaded, corpus_files, load_corpus
 from .records import Chunk, Passage
 from .retrieve import Filters, make_query, search
@@ -104,7 +104,7 @@ def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
 
 def check_question(question: str) -> str:
     """The question, trimmed; BadQuery when it is empty, absurdly long or has no words."""
-    q = " ".join(question.split())
+    q = " ".join(strip_invisible(question).split())  # the embedder sees what BM25 sees
     if not q:
         raise BadQuery("the question is empty; type a few words, e.g. kb ask \"tijdige afhandeling klachten 2012\"")
     if len(q) > MAX_QUESTION:

@@ -201,3 +201,45 @@ def test_verify_page_reports_text_that_is_not_there(app):
     assert app.error and "Niet gevonden" in app.error[0].value
     for m in app.markdown:
         assert "](javascript" not in m.value
+
+
+@pytest.mark.parametrize("name, stored", [
+    ("../../x.md", "x.md"), ("C:\\x.md", "x.md"), ("CON.md", "doc-CON.md"), ("con.txt", "doc-con.txt"),
+    ("a" * 300 + ".md", "a" * 120 + ".md"), ("\u202everslag\u200f-2024.md", "verslag-2024.md"),
+])
+def test_upload_names_are_stored_inside_the_corpus_under_a_safe_name(own_copy, name, stored):
+    at, tmp = own_copy
+    before = {p for p in tmp.rglob("*") if p.is_file() and "index" not in p.parts}
+    upload(at, name, f"# Verslag\n\nEen verslag over leges, ingediend als {len(name)}.".encode(), "text/markdown")
+    assert not at.exception
+    added = {p for p in tmp.rglob("*") if p.is_file() and "index" not in p.parts} - before
+    assert added == {tmp / "corpus" / stored} and at.success  # (a bare "CON" the uploader itself refuses)
+
+
+BAD_QUERIES = ["", "   ", "?!.,;", "'; DROP TABLE chunks;--", "(a+)+$", "[", "klachten " * 1200,
+               "belas\u200bting", "🙂", "الشكاوى", "<script>alert(1)</script>", "$5 en $6",
+               "[x](javascript:alert(1))", "<img src=x onerror=alert(1)>"]
+
+
+@pytest.mark.parametrize("question", BAD_QUERIES)
+def test_odd_questions_give_a_hint_or_results_shown_literally(app, question):
+    app.text_input(key="q").input(question).run()
+    assert not app.exception
+    shown = [m.value for m in app.markdown] + [w.value for w in app.warning]
+    unescaped = re.compile(r"(?<!\\)<(?:script|img)|(?<!\\)\]\(javascript|(?<!\\)\$\d")
+    assert [v for v in shown if unescaped.search(v)] == []
+    if question.strip() and not any(ch.isalnum() for ch in question):
+        assert app.warning  # a hint, not silence
+
+
+def test_markup_in_a_document_is_shown_literally(own_copy):
+    at, tmp = own_copy
+    body = ("# Kosten\n\nDe leges <script>alert(1)</script> voor een naturalisatieverzoek waren $5 en $6; "
+            "zie [x](javascript:alert(1)) en <img src=x onerror=alert(1)>.")
+    upload(at, "markup-2024.md", body.encode(), "text/markdown")
+    at.sidebar.radio[1].set_value("Zoeken").run()
+    at.text_input(key="q").input("leges naturalisatieverzoek").run()
+    shown = [m.value for m in at.markdown]
+    card = next(v for v in shown if "naturalisatieverzoek" in v)
+    assert "\\<script\\>" in card and "\\$5 en \\$6" in card and "\\[x\\]\\(javascript" in card
+    assert not any(m.proto.allow_html for m in at.markdown)

@@ -1,4 +1,5 @@
 """The app in a real browser: streamlit run on a free localhost port, Debian's headless Chromium."""
+import contextlib
 import os
 import shutil
 import socket
@@ -10,9 +11,10 @@ import urllib.request
 import pytest
 
 from conftest import ROOT
+from kb.pipeline import ingest
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -29,9 +31,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture()
-def server(slice_paths):
-    corpus, index = slice_paths
+@contextlib.contextmanager
+def serve(corpus, index):
+    """`streamlit run app.py` on a free localhost port, on the given corpus and index."""
     port = free_port()
     env = {**os.environ, "KB_CORPUS": str(corpus), "KB_INDEX": str(index)}
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
@@ -45,9 +47,33 @@ def server(slice_paths):
             break
         except OSError:
             time.sleep(0.5)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture()
+def server(slice_paths):
+    with serve(*slice_paths) as url:
+        yield url
+
+
+MARKUP = ("De leges <script>alert(1)</script> voor een naturalisatieverzoek waren $5 en $6; "
+          "zie [x](javascript:alert(1)) en <img src=x onerror=alert(1)>.")
+
+
+@pytest.fixture()
+def markup_server(slice_paths, embedder, tmp_path):
+    """The slice plus a report whose text is markup, indexed with the real model."""
+    corpus, index = slice_paths
+    shutil.copytree(corpus, tmp_path / "corpus")
+    shutil.copytree(index, tmp_path / "index")
+    (tmp_path / "corpus" / "markup-2024.md").write_text(f"# Kosten\n\n{MARKUP}", "utf-8")
+    ingest(tmp_path / "corpus", tmp_path / "index", embedder)
+    with serve(tmp_path / "corpus", tmp_path / "index") as url:
+        yield url
 
 
 @pytest.fixture()
@@ -98,6 +124,22 @@ def test_question_in_a_real_browser_shows_a_cited_card(server, browser, capsys):
 
 def test_markup_in_a_query_injects_nothing(server, browser):
     browser.get(server)
-    ask(browser, "klachten <img src=x onerror=alert(1)> [x](javascript:alert(1))")
-    assert browser.find_elements(By.CSS_SELECTOR, "img[src='x']") == []
-    assert browser.find_elements(By.CSS_SELECTOR, "a[href^='javascript']") == []
+    ask(browser, "klachten <img src=x onerror=alert(1)> [x](javascript:alert(1)) $5 en $6")
+    no_injection(browser)
+
+
+def no_injection(driver) -> None:
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text
+    assert driver.find_elements(By.CSS_SELECTOR, "img[src='x']") == []
+    assert driver.find_elements(By.CSS_SELECTOR, "a[href^='javascript']") == []
+    assert driver.execute_script("return document.querySelectorAll('.katex').length") == 0  # no $…$ maths
+
+
+def test_markup_in_a_document_is_shown_as_text(markup_server, browser):
+    browser.get(markup_server)
+    ask(browser, "leges naturalisatieverzoek $5 en $6 <script>alert(2)</script>")
+    WebDriverWait(browser, 60).until(lambda d: "naturalisatieverzoek" in d.find_element(By.TAG_NAME, "body").text)
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert "<script>alert(1)</script>" in page and "$5 en $6" in page and "[x](javascript:alert(1))" in page
+    no_injection(browser)

@@ -100,3 +100,10 @@ def test_bad_questions_are_refused_clearly(slice_kb, question, message):
 def test_odd_but_valid_questions_do_not_crash(slice_kb):
     for q in ["'; DROP TABLE chunks;--", "(a+)+$", "belas\u200bting", "🙂 klachten", "الشكاوى"]:
         assert isinstance(slice_kb.ask(q, k=3), list)
+
+
+def test_zero_width_characters_inside_a_word_are_ignored(slice_kb):
+    assert make_query("belas\u200bting", np.zeros(4)).terms == make_query("belasting", np.zeros(4)).terms
+    hidden = slice_kb.ask("klach\u200bten afhan\u00addeling 2012", k=3)
+    plain = slice_kb.ask("klachten afhandeling 2012", k=3)
+    assert [p.chunk.chunk_id for p in hidden] == [p.chunk.chunk_id for p in plain] and plain
