@@ -50,6 +50,9 @@ def ranking(scores: np.ndarray, allowed: np.ndarray | None, depth: int = CANDIDA
     """Indices of the best-scoring allowed rows, best first; rows scoring 0 or less are left out."""
     positive = scores > 0
     candidates = np.flatnonzero(positive if allowed is None else allowed & positive)
+    if len(candidates) > depth:  # a common word matches much of a large corpus: no full sort
+        cut = -np.partition(-scores[candidates], depth - 1)[depth - 1]
+        candidates = candidates[scores[candidates] >= cut]
     order = candidates[np.argsort(-scores[candidates], kind="stable")]
     return order[:depth].tolist()
 
@@ -76,6 +79,10 @@ def year_match(chunk: Chunk, period: tuple[int, ...], years: tuple[int, ...]) ->
     named = any(y in chunk.years for y in years)
     covered = any(y in period for y in years)
     return (named + covered) / 2
+
+
+def _period(index: Index, doc_id: str) -> tuple[int, ...]:
+    return tuple(index.documents.get(doc_id, {}).get("period", ()))
 
 
 def fuse(rankings: list[tuple[list[int], float]], bonus: dict[int, float]) -> dict[int, float]:
@@ -109,9 +116,8 @@ def search(index: Index, query: Query, k: int = 5, filters: Filters = Filters())
     lexical = bm25_scores(index.bm25, list(query.terms))
     by_bm25 = ranking(lexical, allowed)
     by_dense, dense = dense_ranking(index, query.vector, allowed)
-    periods = {d: tuple(doc.get("period", ())) for d, doc in index.documents.items()}
     pool = set(by_bm25) | set(by_dense)
-    bonus = {row: YEAR_WEIGHT * year_match(chunks[row], periods.get(chunks[row].doc_id, ()), query.years)
+    bonus = {row: YEAR_WEIGHT * year_match(chunks[row], _period(index, chunks[row].doc_id), query.years)
              for row in pool}
     fused = fuse([(by_bm25, BM25_WEIGHT * vocabulary_coverage(index, query)), (by_dense, DENSE_WEIGHT)], bonus)
     bm25_rank = {row: r + 1 for r, row in enumerate(by_bm25)}

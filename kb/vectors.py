@@ -16,10 +16,10 @@ HNSW_EF_SEARCH = 128
 FILTERED_EXACT = 0.2  # a filter that keeps under this share of the rows is searched exactly
 
 
-def build_vector_index(vectors: np.ndarray, exact_up_to: int = EXACT_UP_TO) -> faiss.Index:
+def build_vector_index(vectors: np.ndarray, exact_up_to: int | None = None) -> faiss.Index:
     """Inner-product index of unit vectors (inner product = cosine)."""
     dim = vectors.shape[1]
-    if len(vectors) <= exact_up_to:
+    if len(vectors) <= (EXACT_UP_TO if exact_up_to is None else exact_up_to):
         index = faiss.IndexFlatIP(dim)
     else:
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
@@ -45,11 +45,17 @@ def _flat_part(index: faiss.Index) -> faiss.Index:
     return faiss.downcast_index(index.storage) if isinstance(index, faiss.IndexHNSW) else index
 
 
-def similarities(index: faiss.Index, query: np.ndarray, rows: list[int]) -> np.ndarray:
-    """Exact cosine of the query with the given rows, read from FAISS's storage without a copy."""
+def stored_matrix(index: faiss.Index) -> np.ndarray:
+    """The stored vectors as an (n, dim) view of FAISS's own memory: no copy."""
     flat = _flat_part(index)
-    matrix = faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
-    return matrix[np.asarray(rows, dtype=np.int64)] @ np.asarray(query, dtype=np.float32)
+    if flat.ntotal == 0:
+        return np.zeros((0, flat.d), dtype=np.float32)
+    return faiss.rev_swig_ptr(flat.get_xb(), flat.ntotal * flat.d).reshape(flat.ntotal, flat.d)
+
+
+def similarities(index: faiss.Index, query: np.ndarray, rows: list[int]) -> np.ndarray:
+    """Exact cosine of the query with the given rows."""
+    return stored_matrix(index)[np.asarray(rows, dtype=np.int64)] @ np.asarray(query, dtype=np.float32)
 
 
 def nearest(index: faiss.Index, query: np.ndarray, allowed: np.ndarray | None, depth: int) -> tuple[np.ndarray, np.ndarray]:
