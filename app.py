@@ -278,7 +278,7 @@ def add_page(t: dict) -> None:
         if name in skipped:
             st.warning(md_escape(skipped[name]))
         else:
-            st.success(f"{t['added']} {md_escape(name)}")
+            st.success(f"{t['added']} {name}")  # a safe name: letters, digits, - _ . only
 
 
 def check_upload(data: bytes, name: str) -> None:

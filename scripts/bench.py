@@ -14,7 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from kb.answer import highlight
 from kb.embed import get_embedder
+from kb.lexical import tokenize
 from kb.evaluate import read_cases
 from kb.pipeline import KnowledgeBase, ingest
 
@@ -53,6 +55,7 @@ def main() -> None:
         p95 = times[int(0.95 * (len(times) - 1))]
         print(f"query (warm, k=5):    p50 {statistics.median(times):5.1f} ms   p95 {p95:5.1f} ms   ({args.runs} runs)")
         bench_figures_and_verify(kb, args.runs)
+        bench_highlight(kb, questions)
         print(f"peak memory (RSS):    {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB")
 
 
@@ -94,6 +97,18 @@ def bench_figures_and_verify(kb: KnowledgeBase, runs: int) -> None:
     rng = random.Random(3)
     shuffled = [" ".join(rng.sample(q.split(), len(q.split()))) for q in quotes[:50]]
     print(f"verify 300 chars, not there (warm, incl. closest passages): {p50_p95(timed(kb.verify, shuffled))}")
+
+
+def bench_highlight(kb: KnowledgeBase, questions: list[str]) -> None:
+    """Highlighting a 1 MB text (the reports, repeated): the bound a hostile input must meet."""
+    text = "\n\n".join(d["text"] for d in kb.index.documents.values())
+    big = (text * (1_000_000 // len(text) + 1))[:1_000_000]
+    terms = [tokenize(q) for q in questions]
+    started = time.perf_counter()
+    highlight(big, terms[0], kb.idf)
+    cold = (time.perf_counter() - started) * 1000
+    warm = timed(lambda t: highlight(big, t, kb.idf), terms * 3)
+    print(f"highlight 1 MB text:  first {cold:5.0f} ms; then {p50_p95(warm)}   max {max(warm):5.1f} ms")
 
 
 if __name__ == "__main__":

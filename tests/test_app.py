@@ -4,9 +4,12 @@ import re
 import shutil
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from kb import index as store
+from kb.pipeline import ingest
 
 
 @pytest.fixture()
@@ -243,3 +246,19 @@ def test_markup_in_a_document_is_shown_literally(own_copy):
     card = next(v for v in shown if "naturalisatieverzoek" in v)
     assert "\\<script\\>" in card and "\\$5 en \\$6" in card and "\\[x\\]\\(javascript" in card
     assert not any(m.proto.allow_html for m in at.markdown)
+
+
+def test_a_damaged_index_is_reported_and_the_previous_one_offered(own_copy, embedder):
+    at, tmp = own_copy
+    ingest(tmp / "corpus", tmp / "index", embedder, force=True)  # a second generation
+    current = store.current_generation(tmp / "index")
+    (current / "vectors.faiss").write_bytes(b"\0" * 64)
+    st.cache_resource.clear()  # as a freshly started app: the damage is met on opening
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception and at.error and "vectors.faiss" in at.error[0].value.replace("\\", "")
+    restore = next(b for b in at.button if b.label.startswith("Vorige index gebruiken"))
+    restore.click().run()
+    assert not at.exception and not at.error
+    at.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
+    assert "Jaarresultaten 2012" in all_markdown(at)
