@@ -14,33 +14,32 @@ Span = tuple[int, int]
 LARGE_TEXT = 20_000  # past this, only the blocks holding a word that meets the query are cut into units
 
 
-def answer_units(text: str, only_words: frozenset[str] | None = None) -> list[Span]:
-    """Sentences of prose and lines of tables, as (start, end) spans of `text`. With
-    `only_words`, only the first block and the blocks whose lower-cased text holds one of
-    those words are cut: no other unit can score (see highlight)."""
+def answer_units(text: str, finder: re.Pattern | None = None) -> list[Span]:
+    """Sentences of prose and lines of tables, as (start, end) spans of `text`. With a
+    `finder`, only the first block and the blocks whose lower-cased text it finds something
+    in are cut: no other unit can score (see highlight)."""
     units: list[Span] = []
     pos, first = 0, True
     for block in re.split(r"(\n[ \t]*\n)", text):
         if block.strip() and not block.startswith("\n"):
-            if first or only_words is None or _holds_any(block.lower(), only_words):
+            if first or finder is None or finder.search(block.lower()):
                 units.extend(_block_units(block, pos))
             first = False
         pos += len(block)
     return [(s, e) for s, e in units if text[s:e].strip()]
 
 
-def _holds_any(low: str, words: frozenset[str]) -> bool:
-    return any(w in low for w in words)
-
-
-def words_meeting(text: str, query_terms: set[str]) -> frozenset[str]:
-    """The distinct words of `text` (lower-cased) that give one of the query's terms."""
+def word_finder(text: str, query_terms: set[str]) -> re.Pattern:
+    """A pattern for the distinct words of `text` (lower-cased) that give one of the query's
+    terms. Built from the text's own words, escaped, never from the question; it matches
+    inside longer words too, so it may find more units than score, never fewer."""
     found = set()
     for word in set(WORD.findall(text.lower())):
         terms = word_terms(word if word.isascii() else normalize(word))
         if query_terms.intersection(terms):
             found.add(word)
-    return frozenset(found)
+    # (?!) matches nothing: no word of the text meets the query
+    return re.compile("|".join(map(re.escape, sorted(found, key=len, reverse=True))) or "(?!)")
 
 
 def _block_units(block: str, offset: int) -> list[Span]:
@@ -83,12 +82,12 @@ def unit_score(unit: str, query_terms: set[str], idf: dict[str, float], wants_nu
 def highlight(text: str, query_terms: list[str], idf: dict[str, float], wants_number: bool = False) -> list[Span]:
     """The best-scoring unit, joined by its neighbour when that scores nearly as well."""
     terms = set(query_terms)
-    only = words_meeting(text, terms) if len(text) > LARGE_TEXT else None
-    units = answer_units(text, only)
+    finder = word_finder(text, terms) if len(text) > LARGE_TEXT else None
+    units = answer_units(text, finder)
     if not units:
         return []
     scores = [unit_score(text[s:e], terms, idf, wants_number)
-              if only is None or _holds_any(text[s:e].lower(), only) else 0.0 for s, e in units]
+              if finder is None or finder.search(text[s:e].lower()) else 0.0 for s, e in units]
     best = max(range(len(units)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         return [units[0]]

@@ -14,11 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from kb.answer import highlight
 from kb.embed import get_embedder
-from kb.lexical import tokenize
 from kb.evaluate import read_cases
 from kb.pipeline import KnowledgeBase, ingest
+from kb.retrieve import make_query
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "tests" / "data" / "extra_cases.jsonl"
@@ -100,15 +102,16 @@ def bench_figures_and_verify(kb: KnowledgeBase, runs: int) -> None:
 
 
 def bench_highlight(kb: KnowledgeBase, questions: list[str]) -> None:
-    """Highlighting a 1 MB text (the reports, repeated): the bound a hostile input must meet."""
+    """Highlighting a 1 MB text (the reports, repeated) for each question's terms."""
     text = "\n\n".join(d["text"] for d in kb.index.documents.values())
     big = (text * (1_000_000 // len(text) + 1))[:1_000_000]
-    terms = [tokenize(q) for q in questions]
+    terms = [list(make_query(q, np.zeros(1)).terms) for q in questions]
     started = time.perf_counter()
     highlight(big, terms[0], kb.idf)
     cold = (time.perf_counter() - started) * 1000
-    warm = timed(lambda t: highlight(big, t, kb.idf), terms * 3)
-    print(f"highlight 1 MB text:  first {cold:5.0f} ms; then {p50_p95(warm)}   max {max(warm):5.1f} ms")
+    warm = timed(lambda t: highlight(big, t, kb.idf), terms)
+    print(f"highlight 1 MB text:  first {cold:5.0f} ms; then {p50_p95(warm)}   max {max(warm):5.1f} ms, "
+          f"{sum(t < 100 for t in warm)} of {len(warm)} questions under 100 ms")
 
 
 if __name__ == "__main__":
