@@ -20,7 +20,7 @@ _LIGATURE = re.compile(r"\b(\w*(?:f[fiklthbj]|tt))( {1,2})(?=([a-zà-ÿ]+)\b)")
 # A line that ends in a word fragment with a hyphen, continued lower case on the next line.
 _HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(?=([a-zà-ÿ]\w*))")
 # A line that ends in letters with no space (the hyphen was lost), continued lower case.
-_BARE_BREAK = re.compile(r"([A-Za-zà-ÿ]+)\n(?=([a-zà-ÿ]\w*))")
+_BARE_BREAK = re.compile(r"([A-Za-zà-ÿ]+)\n[ \t]*(?=([a-zà-ÿ]\w*))")  # the next line may be indented
 # The same with spaces around the break: joined only when the whole is clearly a word.
 _SPACED_BREAK = re.compile(r"([a-zà-ÿ]+)[ \t]+\n[ \t]*(?=([a-zà-ÿ]+)\b)")
 _MARGIN = 0.5
@@ -114,21 +114,21 @@ def whitespace_edits(text: str) -> list[Edit]:
     A line keeps one trailing space where it had any: that space says the line ended
     between words, which the line-break repair reads, so cleaning twice changes nothing.
     """
-    edits: list[Edit] = []
+    lead, trail = len(text) - len(text.lstrip()), len(text) - len(text.rstrip())
+    if lead == len(text):
+        return [(0, lead, "")] if text else []
+    body_end = len(text) - trail
+    edits: list[Edit] = [(0, lead, "")] if lead else []
     for m in re.finditer(r"([ \t\u00a0]*)\n[ \t\u00a0\n]*", text):
         newlines = min(m.group().count("\n"), 2)
         kept = (" " if m.group(1) and newlines == 1 else "") + "\n" * newlines
-        if m.group() != kept:
+        if m.group() != kept and lead <= m.start() and m.end() <= body_end:  # the ends go whole
             edits.append((m.start(), m.end(), kept))
     for m in re.finditer(r"(?<=\S)[ \t\u00a0]{2,}(?=\S)|(?<=\S)[\t\u00a0](?=\S)", text):
         if "\t" not in m.group():  # tabs separate table columns
             edits.append((m.start(), m.end(), " "))
-    lead = len(text) - len(text.lstrip())
-    if lead:
-        edits.append((0, lead, ""))
-    trail = len(text) - len(text.rstrip())
-    if trail and lead < len(text):
-        edits.append((len(text) - trail, len(text), ""))
+    if trail:
+        edits.append((body_end, len(text), ""))
     return edits
 
 
@@ -147,16 +147,24 @@ _PASSES = (
 )
 
 
-def clean_text(raw: str, passes=_PASSES) -> Cleaned:
-    """Run every repair pass in order, composing the offset maps back to `raw`."""
+def clean_text(raw: str, passes=_PASSES, rounds: int = 4) -> Cleaned:
+    """Run every repair pass in order, composing the offset maps back to `raw`; repeat until
+    nothing changes. One repair can enable another ("Kop" + "klachten" + "klachten": once the
+    last two are one fragment, the first break reads differently), and cleaning must give the
+    same text when run again on its own output."""
     text, offsets = raw, list(range(len(raw) + 1))
     repairs: dict[str, int] = {}
-    for name, find_edits in passes:
-        edits = find_edits(text)
-        if not edits:
-            continue
-        text, step = apply_edits(text, edits)
-        offsets = [offsets[i] for i in step]
-        if name not in ("line_ends", "whitespace"):
-            repairs[name] = len(edits)
+    for _ in range(rounds):
+        changed = False
+        for name, find_edits in passes:
+            edits = find_edits(text)
+            if not edits:
+                continue
+            new_text, step = apply_edits(text, edits)
+            changed |= new_text != text
+            text, offsets = new_text, [offsets[i] for i in step]
+            if name not in ("line_ends", "whitespace"):
+                repairs[name] = repairs.get(name, 0) + len(edits)
+        if not changed:
+            break
     return Cleaned(text=text, offsets=offsets, repairs=repairs)

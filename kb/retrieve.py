@@ -42,7 +42,7 @@ def make_query(text: str, vector: np.ndarray) -> Query:
     """Years in the question are a hint, scored by year_match, not BM25 terms: otherwise a
     question that shares only its year with a passage would still rank that passage."""
     years = mentioned_years(text)
-    terms = tuple(t for t in tokenize(text) if not (t.isdigit() and int(t) in years))
+    terms = tuple(t for t in tokenize(text) if not (t.isdecimal() and int(t) in years))
     return Query(text=text, vector=vector, terms=terms, years=years)
 
 

@@ -21,7 +21,9 @@ import numpy as np
 PIECES = st.sampled_from(["klachten", "afhande-\nling", "ﬁnanciën", "2012", "4.750", "83%", "\t", "• ", "\n",
                           "\n\n", "## Kop\n", "  ", ".", " ", "belas\u200bting", "é", "(", ")", "[", "]", "$"])
 REPORT_TEXT = st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=80).map("".join)
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: CI runs the same examples every time (no flaky failures); deeper local runs:
+# raise max_examples and drop derandomize.
+SETTINGS = settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
