@@ -13,8 +13,8 @@ from kb.compare import compare
 from kb.embed import get_embedder
 from kb.errors import DamagedIndex, IndexMissing, KbError, StaleIndex, UnreadableFile
 from kb.files import file_sha256
-from kb.load import SUFFIXES, corpus_files, load_file, meta_from_name
 from kb.index import restore_previous
+from kb.load import SUFFIXES, corpus_files, load_file, meta_from_name
 from kb.pipeline import KnowledgeBase, ingest
 from kb.render import marked, md_escape, results_csv, results_markdown, safe_filename
 
@@ -265,12 +265,16 @@ def add_page(t: dict) -> None:
             continue
         try:
             check_upload(upload.getvalue(), name)
-            target.write_bytes(upload.getvalue())
+        except UnreadableFile as exc:
+            st.error(f"{t['refused']} {md_escape(str(exc))}")
+            continue
+        target.write_bytes(upload.getvalue())
+        try:
             with st.status(t["building"], expanded=False):
                 bar = st.progress(0.0)
                 report = ingest(CORPUS, INDEX, embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
-        except KbError as exc:
-            st.error(f"{t['refused']} {md_escape(str(exc))}")
+        except KbError as exc:  # e.g. another build running: the file is kept and indexed on the next build
+            st.error(f"{name}: {md_escape(str(exc))}")
             continue
         load_kb.clear()
         done.add(upload.file_id)
