@@ -171,6 +171,13 @@ def verify_files(folder: Path, manifest: dict) -> None:
             raise DamagedIndex(f"{path} is missing or damaged (checksum differs); {FIX}")
 
 
+def checked_manifest(folder: Path) -> dict:
+    """The generation's manifest, after every file it lists matched its checksum."""
+    manifest = read_manifest(folder)
+    verify_files(folder, manifest)
+    return manifest
+
+
 def open_index(root: Path) -> Index:
     """Open the current generation, every file checked first. A build that switches CURRENT
     meanwhile may prune the generation being read: then the new current one is read instead.
@@ -190,8 +197,7 @@ def open_index(root: Path) -> Index:
 
 
 def open_generation(folder: Path) -> Index:
-    manifest = read_manifest(folder)
-    verify_files(folder, manifest)
+    manifest = checked_manifest(folder)
     try:
         chunks = [Chunk(**{**row, "years": tuple(row["years"])}) for row in _read_jsonl(folder / "chunks.jsonl")]
         documents = {d["doc_id"]: d for d in _read_jsonl(folder / "documents.jsonl")}
@@ -212,7 +218,7 @@ def intact_previous(root: Path, current: str) -> Path | None:
         if folder.name == current or not folder.is_dir():
             continue
         try:
-            verify_files(folder, read_manifest(folder))
+            checked_manifest(folder)
         except (DamagedIndex, StaleIndex):
             continue
         return folder

@@ -57,9 +57,8 @@ def corpus_hashes(corpus: Path) -> dict[str, str]:
 
 def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:
     try:
-        folder = store.current_generation(index_root)
-        manifest = store.read_manifest(folder)
-        store.verify_files(folder, manifest)  # a damaged index is rebuilt, not "up to date"
+        # checked, not just read: a damaged index is rebuilt, not "up to date"
+        manifest = store.checked_manifest(store.current_generation(index_root))
         store.check_fresh(manifest, embedder.fingerprint, SETTINGS, corpus_hashes(corpus))
     except (IndexMissing, store.DamagedIndex, store.StaleIndex):
         return False
