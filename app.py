@@ -15,7 +15,7 @@ from kb.errors import DamagedIndex, IndexMissing, KbError, StaleIndex, Unreadabl
 from kb.files import file_sha256
 from kb.index import restore_previous
 from kb.load import SUFFIXES, corpus_files, load_file, meta_from_name
-from kb.pipeline import KnowledgeBase, ingest
+from kb.pipeline import IngestReport, KnowledgeBase, ingest
 from kb.render import marked, md_escape, results_csv, results_markdown, safe_filename
 
 CORPUS = Path(os.environ.get("KB_CORPUS", "corpus"))
@@ -67,11 +67,17 @@ def open_kb(t: dict) -> KnowledgeBase:
     try:
         return load_kb(str(CORPUS), str(INDEX))
     except (IndexMissing, StaleIndex):
-        with st.status(t["building"], expanded=True):
-            bar = st.progress(0.0)
-            ingest(CORPUS, INDEX, embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
+        build_index(t)
         load_kb.clear()
         return load_kb(str(CORPUS), str(INDEX))
+
+
+def build_index(t: dict, force: bool = False, expanded: bool = True) -> IngestReport:
+    """`ingest` of the app's corpus, its progress shown as a bar."""
+    with st.status(t["building"], expanded=expanded):
+        bar = st.progress(0.0)
+        return ingest(CORPUS, INDEX, embedder(), force=force,
+                      progress=lambda done, total: bar.progress(done / max(total, 1)))
 
 
 def damaged_page(exc: DamagedIndex, t: dict) -> None:
@@ -82,10 +88,7 @@ def damaged_page(exc: DamagedIndex, t: dict) -> None:
         if exc.previous and left.button(f"{t['restore']} ({exc.previous})"):
             restore_previous(INDEX)
         elif right.button(t["rebuild"]):
-            with st.status(t["building"], expanded=True):
-                bar = st.progress(0.0)
-                ingest(CORPUS, INDEX, embedder(), force=True,
-                       progress=lambda done, total: bar.progress(done / max(total, 1)))
+            build_index(t, force=True)
         else:
             return
     except KbError as err:
@@ -270,9 +273,7 @@ def add_page(t: dict) -> None:
             continue
         target.write_bytes(upload.getvalue())
         try:
-            with st.status(t["building"], expanded=False):
-                bar = st.progress(0.0)
-                report = ingest(CORPUS, INDEX, embedder(), progress=lambda done, total: bar.progress(done / max(total, 1)))
+            report = build_index(t, expanded=False)
         except KbError as exc:  # e.g. another build running: the file is kept and indexed on the next build
             st.error(f"{name}: {md_escape(str(exc))}")
             continue
