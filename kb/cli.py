@@ -38,8 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument("text")
     ver.add_argument("--json", action="store_true")
     ev = sub.add_parser("eval", help="score a question set (JSON lines)")
-    ev.add_argument("cases", type=Path)
+    ev.add_argument("cases", type=Path, nargs="+")
     ev.add_argument("-k", type=int, default=10)
+    ev.add_argument("--half", choices=("all", "tune", "frozen"), default="all",
+                    help="the tuning or the frozen half of the cases (split by a hash of the id)")
+    ev.add_argument("--misses", action="store_true", help="list kb's misses (never the frozen half's)")
+    ev.add_argument("--no-peer", action="store_true", help="skip the plain RRF peer")
     return parser
 
 
@@ -218,20 +222,26 @@ def cmd_verify(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import Outcome, first_hit, read_cases, summary
+    from .baseline import build_peer
+    from .evaluate import half, read_cases, report_lines, score_kb, score_peer
 
-    cases = read_cases(args.cases)
+    cases = [c for path in args.cases for c in read_cases(path)]
+    if args.half != "all":
+        cases = [c for c in cases if half(c.case_id) == args.half]
+    if not cases:
+        raise KbError(f"no cases in {', '.join(map(str, args.cases))} (half: {args.half})")
     kb = open_kb(args)
-    outcomes = []
-    for case in cases:
-        passages = kb.ask(case.question, k=args.k)
-        outcomes.append(Outcome(case, first_hit(case, [(p.chunk.year, p.chunk.text) for p in passages])))
-    misses = [o for o in outcomes if o.rank != 1]
-    for o in misses:
-        where = f"first answer at rank {o.rank}" if o.rank else "no answer in the first 10"
-        print(f"miss {o.case.case_id}: {o.case.question!r}: {where}")
-    s = summary(outcomes)
-    print(f"{s['cases']} cases  hit@1 {s['hit@1']:.2f}  hit@5 {s['hit@5']:.2f}  MRR@10 {s['mrr@10']:.3f}")
+    mine = score_kb(kb, cases, args.k)
+    peer = None if args.no_peer else score_peer(build_peer(args.corpus, args.index, kb.embedder), cases, args.k)
+    if args.misses:  # never a frozen case: that half is read as totals only
+        for o in mine:
+            if half(o.case.case_id) == "frozen" or (o.rank == 1 and o.answered_at_1) or not o.case.answerable:
+                continue
+            where = f"first answer at rank {o.rank}" if o.rank else "no answer in the first 10"
+            print(f"miss {o.case.case_id} [{o.case.style}]: {o.case.question!r}: {where}"
+                  + ("" if o.answered_at_1 or o.rank != 1 else "; rank 1 but the answer is not marked"))
+    print(f"{len(cases)} cases ({args.half})")
+    print("\n".join(report_lines(mine, peer)))
     return 0
 
 

@@ -1,11 +1,15 @@
-"""Scoring of question sets: hit@1, hit@5 and MRR@10, as the shared eval README defines them."""
+"""Scoring of question sets: hit@1, hit@5, MRR@10 and answer@1 per style, the share of
+unanswerable questions recognised, and a tuning/frozen split by a hash of the case id."""
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KbError
+
+STYLES_ORDER = ("keyword", "natural", "english", "journalist", "table", "recent", "hard", "dev", "unanswerable")
 
 
 @dataclass(frozen=True)
@@ -14,16 +18,28 @@ class Case:
     question: str
     years: tuple[int, ...]
     all_of: tuple[str, ...]
+    style: str = "dev"
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.all_of)
 
 
 @dataclass(frozen=True)
 class Outcome:
     case: Case
     rank: int | None  # 1-based rank of the first answering result within the first 10
+    answered_at_1: bool = False  # the top result's marked spans hold the answer
+    no_answer: bool = False  # the system said the reports do not answer it
 
 
 def fold(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def half(case_id: str) -> str:
+    """'tune' or 'frozen', fixed by the id alone: a case never changes halves."""
+    return "frozen" if int(hashlib.sha256(case_id.encode()).hexdigest()[:8], 16) % 2 else "tune"
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -37,7 +53,8 @@ def read_cases(path: Path) -> list[Case]:
             continue
         try:
             row = json.loads(line)
-            cases.append(Case(str(row["id"]), row["q"], tuple(row["years"]), tuple(row["all_of"])))
+            cases.append(Case(str(row["id"]), row["q"], tuple(row["years"]), tuple(row["all_of"]),
+                              row.get("style", "dev" if row["all_of"] else "unanswerable")))
         except (ValueError, KeyError, TypeError) as exc:
             raise KbError(f"{path}:{number}: not a case line with id, q, years, all_of ({exc})") from exc
     return cases
@@ -45,7 +62,7 @@ def read_cases(path: Path) -> list[Case]:
 
 def answers(case: Case, year: int, text: str) -> bool:
     folded = fold(text)
-    return year in case.years and all(fold(s) in folded for s in case.all_of)
+    return case.answerable and year in case.years and all(fold(s) in folded for s in case.all_of)
 
 
 def first_hit(case: Case, results: list[tuple[int, str]]) -> int | None:
@@ -56,12 +73,32 @@ def first_hit(case: Case, results: list[tuple[int, str]]) -> int | None:
     return None
 
 
+def marked_text(text: str, spans: list[tuple[int, int]]) -> str:
+    """The marked parts of a passage, joined: what answer@1 reads."""
+    return " … ".join(text[s:e] for s, e in spans)
+
+
 def summary(outcomes: list[Outcome]) -> dict[str, float]:
-    n = max(len(outcomes), 1)
-    return {"cases": len(outcomes),
-            "hit@1": sum(o.rank == 1 for o in outcomes) / n,
-            "hit@5": sum(o.rank is not None and o.rank <= 5 for o in outcomes) / n,
-            "mrr@10": sum(1 / o.rank for o in outcomes if o.rank) / n}
+    """Retrieval figures over the answerable cases; recognition over the unanswerable ones."""
+    good = [o for o in outcomes if o.case.answerable]
+    bad = [o for o in outcomes if not o.case.answerable]
+    n = max(len(good), 1)
+    return {"cases": len(good),
+            "hit@1": sum(o.rank == 1 for o in good) / n,
+            "hit@5": sum(o.rank is not None and o.rank <= 5 for o in good) / n,
+            "mrr@10": sum(1 / o.rank for o in good if o.rank) / n,
+            "answer@1": sum(o.answered_at_1 for o in good) / n,
+            "answered": sum(not o.no_answer for o in good) / n,
+            "unanswerable": len(bad),
+            "recognised": sum(o.no_answer for o in bad) / max(len(bad), 1)}
+
+
+def by_style(outcomes: list[Outcome]) -> dict[str, list[Outcome]]:
+    groups: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        groups.setdefault(o.case.style, []).append(o)
+    order = {s: i for i, s in enumerate(STYLES_ORDER)}
+    return dict(sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
 
 def _same_label(a: str, b: str) -> bool:
@@ -93,3 +130,50 @@ def score_facts(checked: list[dict], facts: list) -> dict[str, float]:
             wrong_year += any(v == (f[1], f[2]) for y, v in values.items() if y != f[0]) and values.get(f[0]) != (f[1], f[2])
     return {"checked": expected, "recall": found / max(expected, 1), "precision": correct / max(extracted, 1),
             "wrong_year": wrong_year, "misses": misses}
+
+
+def score_kb(kb, cases: list[Case], k: int = 10) -> list[Outcome]:
+    """kb's outcome on each case (kb: a pipeline.KnowledgeBase)."""
+    outcomes = []
+    for case in cases:
+        answer = kb.answer(case.question, k=k)
+        ranked = [(p.chunk.year, p.chunk.text) for p in answer.passages]
+        top = answer.passages[:1]
+        at_1 = bool(top) and answers(case, top[0].chunk.year, marked_text(top[0].chunk.text, top[0].highlights))
+        outcomes.append(Outcome(case, first_hit(case, ranked), at_1, answer.no_answer))
+    return outcomes
+
+
+def score_peer(peer, cases: list[Case], k: int = 10) -> list[Outcome]:
+    """The plain peer's outcome on each case (peer: a baseline.Peer); it never declines."""
+    from .baseline import peer_search
+
+    outcomes = []
+    for case in cases:
+        found = peer_search(peer, case.question, k)
+        at_1 = bool(found) and answers(case, found[0][0].year, marked_text(found[0][0].text, found[0][1]))
+        outcomes.append(Outcome(case, first_hit(case, [(c.year, c.text) for c, _ in found]), at_1, False))
+    return outcomes
+
+
+def report_lines(mine: list[Outcome], peer: list[Outcome] | None) -> list[str]:
+    """The table `kb eval` prints: per style and overall, kb's figures, the peer's, the lift."""
+    cols = ("hit@1", "hit@5", "mrr@10", "answer@1")
+    head = f"{'style':<13}{'n':>4}  " + "  ".join(f"{c:>8}" for c in cols)
+    lines = [head + ("   peer: " + "  ".join(f"{c:>8}" for c in cols) + "   lift@1" if peer else "")]
+    peer_by = by_style(peer) if peer else {}
+    groups = list(by_style(mine).items()) + [("ALL", mine)]
+    for style, outs in groups:
+        s = summary(outs)
+        if not s["cases"]:
+            continue
+        row = f"{style:<13}{s['cases']:>4}  " + "  ".join(f"{s[c]:>8.3f}" for c in cols)
+        if peer:
+            p = summary(peer if style == "ALL" else peer_by.get(style, []))
+            row += "         " + "  ".join(f"{p[c]:>8.3f}" for c in cols) + f"   {s['hit@1'] - p['hit@1']:>+6.3f}"
+        lines.append(row)
+    s = summary(mine)
+    if s["unanswerable"]:
+        lines.append(f"unanswerable {s['unanswerable']}: recognised {s['recognised']:.3f}; "
+                     f"answerable answered {s['answered']:.3f} (the peer never declines)")
+    return lines

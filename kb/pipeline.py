@@ -18,7 +18,7 @@ from .errors import BadQuery, IndexMissing, UnreadableFile
 from .files import file_sha256
 from .lexical import build_bm25, strip_invisible, tokenize
 from .load import MANIFEST, Loaded, corpus_files, load_corpus
-from .records import Chunk, Passage
+from .records import Answer, Chunk, Passage
 from .retrieve import Filters, make_query, search
 from .series import Fact, Series, document_facts, find_series, link_series
 from .verify import FOUND_AT, NEAR_AT, Located, QuoteIndex, Verdict, build_quote_index, check_quote, locate, word_diff
@@ -196,3 +196,10 @@ class KnowledgeBase:
         wants_number = bool(_HOW_MANY.search(q))
         return [dataclasses.replace(p, highlights=highlight(p.chunk.text, list(query.terms), self.idf, wants_number))
                 for p in passages]
+
+    def answer(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> Answer:
+        """The passages, the table facts a figure question asks for, and whether the reports
+        seem to answer it at all."""
+        q = check_question(question)
+        passages = self.ask(q, k=k, years=years, doc_ids=doc_ids)
+        return Answer(q, passages, facts=self.figure_answer(q))

@@ -65,3 +65,15 @@ class Passage:
             return self.chunk.text
         start, end = self.highlights[0][0], self.highlights[-1][1]
         return self.chunk.text[start:end]
+
+
+@dataclass
+class Answer:
+    """What a question gets: the passages, the table facts that answer it, and whether the
+    reports seem not to answer it at all (the passages are still the closest there are)."""
+
+    question: str
+    passages: list[Passage]
+    no_answer: bool = False
+    confidence: float = 0.0  # how likely the top passage answers, 0..1 (calibrated)
+    facts: list = field(default_factory=list)  # series.Fact
