@@ -3,121 +3,105 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 from .chunk import is_numeric_line, is_table_line, is_year_header
-from .lexical import WORD, normalize, tokenize, word_terms
+from .lexical import tokenize
 from .records import Passage
+from .units import FIGURE, Span, answer_units, can_answer, strip_span, tab_header, title_header, with_header, word_finder
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•])")
-_NUMBER = re.compile(r"\d")
-Span = tuple[int, int]
 LARGE_TEXT = 20_000  # past this, only the blocks holding a word that meets the query are cut into units
+DENSE_SHARE = 1.0  # weight of a unit's meaning (its vector's rank among the passage's) beside its words
+NEAR = 0.8  # a neighbouring unit this close to the best one's score is marked with it
+# A sentence opening with one of these leans on the sentence before it ("Dit komt door ...").
+_LEANS_BACK = re.compile(r"^[‘'\"“(]?(dit|deze|dat|die|daar\w*|hier\w*|zo|toch|ook|bovendien|verder|daarnaast|"
+                         r"wel|maar|hij|zij|ze|hun|haar)\b", re.I)
 
 
-def answer_units(text: str, finder: re.Pattern | None = None) -> list[Span]:
-    """Sentences of prose and lines of tables, as (start, end) spans of `text`. With a
-    `finder`, only the first block and the blocks whose lower-cased text it finds something
-    in are cut: no other unit can score (see highlight)."""
-    units: list[Span] = []
-    pos, first = 0, True
-    for block in re.split(r"(\n[ \t]*\n)", text):
-        if block.strip() and not block.startswith("\n"):
-            if first or finder is None or finder.search(block.lower()):
-                units.extend(_block_units(block, pos))
-            first = False
-        pos += len(block)
-    return [(s, e) for s, e in units if text[s:e].strip()]
+@dataclass(frozen=True)
+class Asked:
+    """What a question looks for: its terms, the kind of answer its question words ask for
+    ("number", "date", "name" or ""), and the years it names."""
+
+    terms: frozenset[str]
+    kind: str = ""
+    years: tuple[int, ...] = ()
 
 
-def word_finder(text: str, query_terms: set[str]) -> re.Pattern:
-    """A pattern for the distinct words of `text` (lower-cased) that give one of the query's
-    terms. Built from the text's own words, escaped, never from the question; it matches
-    inside longer words too, so it may find more units than score, never fewer."""
-    found = set()
-    for word in set(WORD.findall(text.lower())):
-        terms = word_terms(word if word.isascii() else normalize(word))
-        if query_terms.intersection(terms):
-            found.add(word)
-    # (?!) matches nothing: no word of the text meets the query
-    return re.compile("|".join(map(re.escape, sorted(found, key=len, reverse=True))) or "(?!)")
+_MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+_KINDS = (("number", re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|hoe groot|how many|how much|"
+                                r"what share|what percentage)\b", re.I), FIGURE),
+          ("date", re.compile(r"\b(wanneer|sinds wanneer|welke datum|in welk jaar|when|since when|what year)\b", re.I),
+           re.compile(rf"\b({_MONTHS}|(?:19|20)\d\d)\b", re.I)),
+          ("name", re.compile(r"\b(wie|who)\b", re.I), re.compile(r"(?<=[a-zà-ý,:] )[A-Z][a-zà-ý]+(?: [A-Z][a-zà-ý]+)+")))
+KIND_BOOST = 1.25  # a unit holding the kind of answer asked for (a figure for "hoeveel")
+YEAR_SHARE = 0.25  # a unit naming a year the question names
 
 
-def _block_units(block: str, offset: int) -> list[Span]:
-    lines = block.split("\n")
-    if len(lines) > 1 and all(is_table_line(line) for line in lines):
-        return _line_spans(block, offset)
-    return _sentence_spans(block, offset)
+def asked(question: str, terms: list[str], years: tuple[int, ...] = ()) -> Asked:
+    kind = next((name for name, question_words, _ in _KINDS if question_words.search(question)), "")
+    return Asked(frozenset(terms), kind, tuple(years))
 
 
-def _line_spans(block: str, offset: int) -> list[Span]:
-    spans, pos = [], offset
-    for line in block.split("\n"):
-        spans.append(_strip_span(line, pos))
-        pos += len(line) + 1
-    return spans
-
-
-def _sentence_spans(block: str, offset: int) -> list[Span]:
-    spans, pos = [], 0
-    for m in _SENTENCE_END.finditer(block):
-        spans.append(_strip_span(block[pos:m.start()], offset + pos))
-        pos = m.end()
-    spans.append(_strip_span(block[pos:], offset + pos))
-    return spans
-
-
-def _strip_span(piece: str, offset: int) -> Span:
-    lead = len(piece) - len(piece.lstrip())
-    return offset + lead, offset + len(piece.rstrip())
-
-
-def unit_score(unit: str, query_terms: set[str], idf: dict[str, float], wants_number: bool) -> float:
+def unit_score(unit: str, ask: Asked, idf: dict[str, float]) -> float:
+    """The share of the question's term weight the unit holds (0..1), more when it holds the
+    kind of answer asked for or names an asked year."""
+    if not ask.terms:
+        return 0.0
     terms = set(tokenize(unit))
-    score = sum(idf.get(t, 1.0) for t in query_terms & terms)
-    if wants_number and _NUMBER.search(unit):
-        score *= 1.25  # a "how many" question is answered by a unit with a figure in it
+    score = sum(idf.get(t, 1.0) for t in ask.terms & terms) / sum(idf.get(t, 1.0) for t in ask.terms)
+    answer_form = next((form for name, _, form in _KINDS if name == ask.kind), None)
+    if answer_form is not None and answer_form.search(unit):
+        score *= KIND_BOOST
+    if ask.years and any(str(y) in unit for y in ask.years):
+        score += YEAR_SHARE
     return score
 
 
-def highlight(text: str, query_terms: list[str], idf: dict[str, float], wants_number: bool = False) -> list[Span]:
-    """The best-scoring unit, joined by its neighbour when that scores nearly as well."""
-    terms = set(query_terms)
-    finder = word_finder(text, terms) if len(text) > LARGE_TEXT else None
+def dense_shares(units: list[Span], unit_sims: dict[Span, float]) -> list[float]:
+    """Each unit's similarity to the question rescaled over the passage's units: 1 the nearest,
+    0 the farthest or a unit without a vector."""
+    sims = [unit_sims.get(u) for u in units]
+    known = [x for x in sims if x is not None]
+    if len(known) < 2 or max(known) == min(known):
+        return [1.0 if x is not None and known else 0.0 for x in sims] if len(known) == 1 else [0.0] * len(units)
+    lo, hi = min(known), max(known)
+    return [0.0 if x is None else (x - lo) / (hi - lo) for x in sims]
+
+
+def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span, float] | None = None) -> list[Span]:
+    """The unit that answers best by its words and its meaning, with its table header, or
+    joined by a neighbour that scores nearly as well. Headings and titles never answer alone."""
+    terms = set(ask.terms)
+    finder = word_finder(text, terms) if len(text) > LARGE_TEXT and not unit_sims else None
     units = answer_units(text, finder)
     if not units:
         return []
-    scores = [unit_score(text[s:e], terms, idf, wants_number)
-              if finder is None or finder.search(text[s:e].lower()) else 0.0 for s, e in units]
+    dense = dense_shares(units, unit_sims or {})
+    scores = [(unit_score(with_header(text, units, i), ask, idf) + DENSE_SHARE * d)
+              if can_answer(text[s:e]) and (finder is None or finder.search(text[s:e].lower())) else 0.0
+              for i, ((s, e), d) in enumerate(zip(units, dense))]
     best = max(range(len(units)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
-        return [units[0]]
+        first = next((u for u in units if can_answer(text[u[0]:u[1]])), None)
+        return [first] if first else []
     torn = torn_row(text, units[best])
     if torn:
         return sorted([units[best], *torn])
-    header = tab_header(text, units, best)
+    header = tab_header(text, units, best) or title_header(text, units, best)
     if header is not None:
         return [header, units[best]]  # the row says which column is which year only with it
     spans = [units[best]]
     for near in (best - 1, best + 1):
-        if 0 <= near < len(units) and scores[near] >= 0.8 * scores[best] and _adjacent(text, units[best], units[near]):
-            spans.append(units[near])
+        if 0 <= near < len(units) and _adjacent(text, units[best], units[near]) and (
+                scores[near] >= NEAR * scores[best] or _LEANS_BACK.match(text[units[max(best, near)][0]:])):
+            spans.append(units[near])  # nearly as good, or one sentence leaning on the other
     return sorted(spans)
 
 
 def _adjacent(text: str, a: Span, b: Span) -> bool:
     """Only space between the two units (a unit list may skip blocks, see answer_units)."""
     return not text[min(a[1], b[1]):max(a[0], b[0])].strip()
-
-
-def tab_header(text: str, units: list[Span], row: int) -> Span | None:
-    """The first line of the tab-separated table that unit `row` belongs to, if it is another line."""
-    if "\t" not in text[units[row][0]:units[row][1]]:
-        return None
-    first = row
-    while first > 0 and "\t" in text[units[first - 1][0]:units[first - 1][1]] \
-            and "\n\n" not in text[units[first - 1][1]:units[first][0]]:
-        first -= 1
-    return units[first] if first != row else None
 
 
 def torn_row(text: str, label: Span) -> list[Span]:
@@ -144,7 +128,7 @@ def torn_row(text: str, label: Span) -> list[Span]:
     if len(headers) != 1 or len(values) != len(labels) or lines[at] not in labels:
         return []
     row = values[labels.index(lines[at])]
-    return [_strip_span(headers[0][2], headers[0][0]), _strip_span(row[2], row[0])]
+    return [strip_span(headers[0][2], headers[0][0]), strip_span(row[2], row[0])]
 
 
 def idf_table(df: dict[str, int], n_docs: int) -> dict[str, float]:

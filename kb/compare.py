@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .answer import highlight
+from .answer import asked, highlight
 from .lexical import stem, tokenize, word_terms, words
 from .lexicon import split_compound
 from .pipeline import KnowledgeBase, check_question
@@ -64,7 +64,7 @@ def compare(kb: KnowledgeBase, topic: str, per_year: int = 3) -> list[YearSummar
     for year in sorted({c.year for c in kb.index.chunks}):
         best = sorted(rows.get(year, []), key=lambda r: -dense[r])[:per_year]
         passages = [Passage(chunk=kb.index.chunks[r], score=float(dense[r]),
-                            highlights=highlight(kb.index.chunks[r].text, terms, kb.idf),
+                            highlights=highlight(kb.index.chunks[r].text, asked(topic, terms), kb.idf),
                             why={"dense_score": round(float(dense[r]), 4)}) for r in best]
         summaries.append(YearSummary(year=year, mentions=len(rows.get(year, [])), passages=passages))
     return summaries

@@ -2,7 +2,9 @@
 
 index/
   CURRENT              name of the generation in use, replaced atomically
-  gen-<ns>/            manifest.json, vectors.faiss, chunks.jsonl, documents.jsonl, bm25/
+  gen-<ns>/            manifest.json, vectors.faiss, chunks.jsonl, documents.jsonl, bm25/,
+                       units.npy + unit_vectors.npy: the sentence units of each chunk, (chunk row,
+                       start, end) sorted by row, and a float16 vector each, for rescoring candidates
   cache/<model>.npz    embedding cache: content hashes and their vectors
 No pickle anywhere: JSON, .npy without objects, and FAISS's own format.
 """
@@ -29,7 +31,7 @@ from .lexical import load_bm25, save_bm25
 from .records import Chunk
 from .vectors import build_vector_index, describe_vector_index, set_search_depth
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors (units.faiss, units.npy)
 FIX = "run `kb ingest` to rebuild it"
 
 
@@ -41,6 +43,8 @@ class Index:
     documents: dict[str, dict]  # doc_id -> {"title", "year", "text", "period", ...}
     vectors: faiss.Index
     bm25: object
+    unit_vectors: np.ndarray  # (n, dim) float16, one per sentence unit (units.vector_units)
+    unit_spans: np.ndarray  # (n, 3) int64: chunk row, start, end within the chunk's text
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
@@ -83,13 +87,13 @@ def building(root: Path) -> Iterator[None]:
 
 
 def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],
-               vectors: np.ndarray, bm25) -> Path:
+               vectors: np.ndarray, bm25, units: tuple[np.ndarray, np.ndarray]) -> Path:
     """Write a new generation next to the current one, then switch CURRENT to it. The caller
     holds `building(root)`. A failed write removes its half-written folder and changes nothing."""
     name = f"gen-{time.time_ns():020d}"  # sorts in build order
     tmp = root / f".tmp-{name}"
     try:
-        _write_generation(tmp, manifest, chunks, documents, vectors, bm25)
+        _write_generation(tmp, manifest, chunks, documents, vectors, bm25, units)
         os.rename(tmp, root / name)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -105,15 +109,19 @@ def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[
 
 
 def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],
-                      vectors: np.ndarray, bm25) -> None:
+                      vectors: np.ndarray, bm25, units: tuple[np.ndarray, np.ndarray]) -> None:
     tmp.mkdir(parents=True)
     vector_index = build_vector_index(np.ascontiguousarray(vectors, dtype=np.float32))
     faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+    unit_spans, unit_vectors = units
+    np.save(tmp / "units.npy", np.asarray(unit_spans, dtype=np.int64).reshape(-1, 3), allow_pickle=False)
+    np.save(tmp / "unit_vectors.npy", np.asarray(unit_vectors, dtype=np.float16), allow_pickle=False)
     _write_jsonl(tmp / "chunks.jsonl", [dataclasses.asdict(c) for c in chunks])
     _write_jsonl(tmp / "documents.jsonl", documents)
     save_bm25(bm25, tmp / "bm25")
     files = {str(p.relative_to(tmp)): file_sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
-    counts = {"chunks": len(chunks), "vectors": int(vector_index.ntotal), "bm25_docs": int(bm25.scores["num_docs"])}
+    counts = {"chunks": len(chunks), "vectors": int(vector_index.ntotal), "bm25_docs": int(bm25.scores["num_docs"]),
+              "units": len(unit_spans)}
     full = {**manifest, "format_version": FORMAT_VERSION, "counts": counts, "files": files,
             "vector_index": describe_vector_index(vector_index)}
     (tmp / "manifest.json").write_text(json.dumps(full, indent=1, ensure_ascii=False), "utf-8")
@@ -203,13 +211,29 @@ def open_generation(folder: Path) -> Index:
         documents = {d["doc_id"]: d for d in _read_jsonl(folder / "documents.jsonl")}
         vectors = faiss.read_index(str(folder / "vectors.faiss"))
         bm25 = load_bm25(folder / "bm25")
+        unit_spans = np.load(folder / "units.npy", allow_pickle=False)
+        unit_vectors = np.load(folder / "unit_vectors.npy", allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise DamagedIndex(f"{folder} cannot be read ({type(exc).__name__}: {exc}); {FIX}") from exc
     counts = (len(chunks), int(vectors.ntotal), int(bm25.scores["num_docs"]))
     if len(set(counts)) != 1:
         raise DamagedIndex(f"{folder}: chunks, vectors and BM25 documents disagree {counts}; {FIX}")
+    if not units_fit(unit_spans, unit_vectors, chunks, vectors.d):
+        raise DamagedIndex(f"{folder}: the sentence units and their vectors disagree with the chunks; {FIX}")
     set_search_depth(vectors)
-    return Index(folder, manifest, chunks, documents, vectors, bm25)
+    return Index(folder, manifest, chunks, documents, vectors, bm25, unit_vectors, unit_spans)
+
+
+def units_fit(spans: np.ndarray, vectors: np.ndarray, chunks: list[Chunk], dim: int) -> bool:
+    """Spans (row, start, end) sorted by row, inside their chunk, one vector each."""
+    if spans.ndim != 2 or spans.shape[1] != 3 or vectors.shape != (len(spans), dim):
+        return False
+    if not len(spans):
+        return True
+    rows, starts, ends = spans[:, 0], spans[:, 1], spans[:, 2]
+    lengths = np.array([len(c.text) for c in chunks], dtype=np.int64)
+    return bool((np.diff(rows) >= 0).all() and rows[0] >= 0 and rows[-1] < len(chunks)
+                and (starts >= 0).all() and (starts < ends).all() and (ends <= lengths[rows]).all())
 
 
 def intact_previous(root: Path, current: str) -> Path | None:

@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from . import index as store
-from .answer import highlight, idf_table
+from .answer import asked, highlight, idf_table
+from .confidence import confidence, features, load_calibration
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing, UnreadableFile
@@ -19,12 +20,14 @@ from .files import file_sha256
 from .lexical import build_bm25, strip_invisible, tokenize
 from .load import MANIFEST, Loaded, corpus_files, load_corpus
 from .records import Answer, Chunk, Passage
-from .retrieve import Filters, make_query, search
-from .series import Fact, Series, document_facts, find_series, link_series
+from .retrieve import Filters, make_query, search, unit_similarities
+from .units import vector_units
+from .series import Fact, Series, covers, document_facts, find_series, link_series
 from .verify import FOUND_AT, NEAR_AT, Located, QuoteIndex, Verdict, build_quote_index, check_quote, locate, word_diff
 
 MAX_QUESTION = 1000
-SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text"}
+SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text",
+            "unit_vectors": "answer units with table headers"}
 _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
 _SHARE = re.compile(r"\b(percentage|procent|welk deel|what share|which share|tijdig\w*)\b|%", re.I)
 
@@ -83,19 +86,24 @@ def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
     loaded: Loaded = load_corpus(corpus)
     chunks = [c for doc in loaded.documents for c in chunk_document(doc)]
     texts = [passage_text(c) for c in chunks]
+    units = [(row, span, text) for row, c in enumerate(chunks) for span, text in vector_units(c.text)]
+    spans = [(row, s, e) for row, (s, e), _ in units]
+    unit_texts = [text for _, _, text in units]
     cache = store.load_cache(index_root, embedder.name)
     new = len({content_hash(t) for t in texts} - cache.keys())
-    vectors = embed_with_cache(embedder, texts, cache, progress)
+    every = embed_with_cache(embedder, texts + unit_texts, cache, progress)  # one progress bar for both
+    vectors, unit_vectors = every[:len(texts)], every[len(texts):]
     if not chunks:
-        vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+        vectors = unit_vectors = np.zeros((0, embedder.dim), dtype=np.float32)
     manifest = {"embedder": embedder.fingerprint, "settings": SETTINGS, "corpus": hashes,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "skipped": dict(loaded.skipped)}
     documents = [{"doc_id": d.meta.doc_id, "title": d.meta.title, "year": d.meta.year,
                   "source": d.meta.source, "publisher": d.meta.publisher, "published": d.meta.published,
                   "period": list(d.meta.period), "page_starts": d.page_starts, "repairs": d.repairs,
                   "text": d.text} for d in loaded.documents]
-    store.save_index(index_root, manifest, chunks, documents, vectors, build_bm25(texts))
-    store.save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts})
+    store.save_index(index_root, manifest, chunks, documents, vectors, build_bm25(texts),
+                     (np.array(spans, dtype=np.int64).reshape(-1, 3), unit_vectors))
+    store.save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts + unit_texts})
     return IngestReport(documents=len(loaded.documents), chunks=len(chunks), embedded=new,
                         skipped=loaded.skipped, skip_counts=loaded.skip_counts, warnings=loaded.warnings,
                         repairs={d.meta.doc_id: d.repairs for d in loaded.documents})
@@ -141,7 +149,8 @@ class KnowledgeBase:
         q = check_question(question)
         if not _HOW_MANY.search(q):
             return []
-        found = find_series(self.series, _HOW_MANY.sub(" ", q))
+        rest = _HOW_MANY.sub(" ", q)
+        found = [s for s in find_series(self.series, rest) if covers(s, rest)]
         wants_share = bool(_SHARE.search(q))
         found = [s for s in found if (s.unit == "%") == wants_share] or found
         asked = set(mentioned_years(q))
@@ -193,8 +202,9 @@ class KnowledgeBase:
         q = check_question(question)
         query = make_query(q, self.embedder.embed_query(q))
         passages = search(self.index, query, k=k, filters=Filters(tuple(years), tuple(doc_ids)))
-        wants_number = bool(_HOW_MANY.search(q))
-        return [dataclasses.replace(p, highlights=highlight(p.chunk.text, list(query.terms), self.idf, wants_number))
+        ask = asked(q, list(query.terms), query.years)
+        return [dataclasses.replace(p, highlights=highlight(p.chunk.text, ask, self.idf,
+                                                             unit_similarities(self.index, p, query.vector)))
                 for p in passages]
 
     def answer(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> Answer:
@@ -202,4 +212,12 @@ class KnowledgeBase:
         seem to answer it at all."""
         q = check_question(question)
         passages = self.ask(q, k=k, years=years, doc_ids=doc_ids)
-        return Answer(q, passages, facts=self.figure_answer(q))
+        cal = load_calibration()
+        sure = confidence(features(passages, mentioned_years(q), self.periods), cal)
+        return Answer(q, passages, no_answer=sure < cal.threshold, confidence=round(sure, 4),
+                      facts=self.figure_answer(q))
+
+    @functools.cached_property
+    def periods(self) -> set[int]:
+        """Every year some report's figures are about."""
+        return {int(y) for d in self.index.documents.values() for y in d.get("period", ())}

@@ -58,6 +58,7 @@ class Passage:
     score: float
     highlights: list[tuple[int, int]] = field(default_factory=list)  # spans within chunk.text
     why: dict = field(default_factory=dict)
+    rows: tuple[int, ...] = ()  # the index rows of the chunks it is made of (none: not from a search)
 
     @property
     def quote(self) -> str:

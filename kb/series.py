@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .figures import table_rows
-from .lexical import STOPWORDS, stem, tokenize, words
+from .lexical import STOPWORDS, stem, tokenize, word_terms, words
 
 
 @dataclass(frozen=True)
@@ -116,12 +116,24 @@ def _best_series(series: list[Series], fact: Fact) -> int | None:
     return best
 
 
+def series_terms(s: Series) -> set[str]:
+    return set(tokenize(f"{s.table} {' '.join({f.label for f in s.facts})}"))
+
+
+def covers(s: Series, query: str) -> bool:
+    """True when at least half of the query's words (less figures) name the series' table or
+    row: "Hoeveel kost een paspoort bij de gemeente?" is not about any table that says "gemeente"."""
+    terms = series_terms(s)
+    content = [word_terms(w) for w in words(query) if word_terms(w) and not w[0].isdigit()]
+    return bool(content) and 2 * sum(bool(terms & set(t)) for t in content) >= len(content)
+
+
 def find_series(series: list[Series], query: str) -> list[Series]:
     """Series whose table or label shares the most words with the query, best first."""
     wanted = {t for t in tokenize(query) if not t[0].isdigit()}
     scored = []
     for s in series:
-        terms = set(tokenize(f"{s.table} {' '.join({f.label for f in s.facts})}"))
+        terms = series_terms(s)
         hits = len(wanted & terms)
         if hits:
             scored.append((hits, len(s.facts), s))

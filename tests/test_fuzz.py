@@ -5,14 +5,15 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kb.answer import answer_units, highlight
+from kb.answer import asked, highlight
+from kb.units import answer_units
 from kb.chunk import chunk_document
 from kb.clean import clean_text
 from kb.errors import BadQuery
 from kb.lexical import tokenize
 from kb.pipeline import check_question
 from kb.records import DocMeta, Document
-from kb.retrieve import fuse, make_query, ranking
+from kb.retrieve import Candidates, Weights, fused_scores, make_query, ranking
 
 import numpy as np
 
@@ -50,18 +51,21 @@ def test_chunks_are_exact_spans_of_the_cleaned_text(raw, size):
 @SETTINGS
 @given(REPORT_TEXT, st.text(max_size=40), st.booleans())
 def test_highlights_are_spans_inside_the_text(text, question, wants_number):
-    for spans in (highlight(text, tokenize(question), {}, wants_number), answer_units(text)):
+    for spans in (highlight(text, asked(question if wants_number else "", tokenize(question)), {}), answer_units(text)):
         for start, end in spans:
             assert 0 <= start <= end <= len(text)
 
 
 @SETTINGS
-@given(st.lists(st.lists(st.integers(0, 50), unique=True, max_size=30), min_size=1, max_size=3),
-       st.dictionaries(st.integers(0, 50), st.floats(0, 1)))
-def test_fusion_scores_only_ranked_rows_with_finite_positive_scores(rankings, bonus):
-    fused = fuse([(rows, 1.0) for rows in rankings], bonus)
-    assert set(fused) == {r for rows in rankings for r in rows}
-    assert all(math.isfinite(s) and s > 0 for s in fused.values())
+@given(st.lists(st.tuples(st.floats(0, 50), st.floats(-1, 1), st.floats(-1, 1), st.sampled_from([0.0, 0.5, 1.0]),
+                          st.floats(0, 1)), min_size=1, max_size=40), st.floats(0, 1))
+def test_fused_scores_are_finite_and_bounded(rows, coverage):
+    bm25, dense, sentence, year, words = (np.array(col, dtype=np.float32) for col in zip(*rows))
+    c = Candidates(np.arange(len(rows)), bm25, dense, sentence, year, coverage, words)
+    w = Weights()
+    scores = fused_scores(c, w)
+    assert np.isfinite(scores).all() and (scores >= -1e-6).all()
+    assert (scores <= w.bm25 + w.dense + w.sentence + w.year + w.words + 1e-5).all()
 
 
 @SETTINGS

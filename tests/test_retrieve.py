@@ -2,16 +2,32 @@
 import numpy as np
 import pytest
 
-from kb.answer import answer_units, highlight
+from kb.answer import Asked, asked, highlight
+from kb.units import answer_units
 from kb.errors import BadQuery
 from kb.records import Chunk
-from kb.retrieve import fuse, make_query, overlaps, year_match
+from kb.retrieve import Candidates, Weights, fused_scores, make_query, overlaps, year_match
 
 
-def test_fusion_adds_reciprocal_ranks_and_the_year_bonus():
-    fused = fuse([([3, 1], 1.0), ([1, 2], 1.0)], bonus={2: 1.0})
-    assert fused[1] == pytest.approx(1 / 62 + 1 / 61)
-    assert fused[2] == pytest.approx(1 / 62 + 1 / 61) and fused[3] == pytest.approx(1 / 61)
+def ask_for(*terms: str, kind: str = "") -> Asked:
+    return Asked(frozenset(terms), kind)
+
+
+def test_fusion_keeps_a_clear_lead_that_rank_fusion_flattens():
+    # row 0: far ahead in BM25, last in meaning; row 1 and 2: middling in both
+    c = Candidates(rows=np.array([0, 1, 2]), bm25=np.array([12.0, 3.0, 3.2]), dense=np.array([0.80, 0.84, 0.83]),
+                   sentence=np.array([0.80, 0.84, 0.83]), year=np.zeros(3), coverage=1.0, words=np.array([1.0, 0.5, 0.5]))
+    scores = fused_scores(c, Weights(bm25=1.0, dense=0.5, sentence=0.5, year=1.0, words=0.5))
+    assert int(np.argmax(scores)) == 0
+    english = Candidates(c.rows, c.bm25, c.dense, c.sentence, c.year, coverage=0.0, words=np.zeros(3))
+    assert int(np.argmax(fused_scores(english))) == 1  # no Dutch words matched: meaning leads
+
+
+def test_a_report_covering_the_asked_year_counts_whether_or_not_it_prints_it():
+    printed = Chunk("c", "d", "t", 2016, "", None, 0, 1, "x", years=(2016,))
+    silent = Chunk("c", "d", "t", 2016, "", None, 0, 1, "x", years=())
+    assert year_match(printed, (2016, 2015), (2016,)) == year_match(silent, (2016, 2015), (2016,)) == 1.0
+    assert year_match(Chunk("c", "d", "t", 2022, "", None, 0, 1, "x", years=(2016,)), (2021,), (2016,)) == 0.5
 
 
 def test_year_in_a_question_is_a_hint_not_a_bm25_term():
@@ -20,7 +36,7 @@ def test_year_in_a_question_is_a_hint_not_a_bm25_term():
     chunk = Chunk("c", "d", "t", 2013, "", None, 0, 1, "x", years=(2011, 2012))
     assert year_match(chunk, (2012,), query.years) == 1.0
     assert year_match(chunk, (2013,), query.years) == 0.5
-    assert year_match(chunk, (2013,), ()) == 0.0
+    assert year_match(chunk, (2013,), query.years[:0]) == 0.0
 
 
 def test_overlap_is_per_document():
@@ -37,14 +53,14 @@ def test_answer_units_are_sentences_and_table_rows():
 
 def test_highlight_picks_the_answering_row_and_its_header():
     text = "Klachten\t2011\t2012\n• Aanbod klachten\t4.440\t4.750\n• Tijdige afhandeling klachten\t91%\t83%"
-    spans = highlight(text, ["tijd", "afhandel", "klacht"], {"klacht": 0.5, "tijd": 2.0, "afhandel": 2.0})
+    spans = highlight(text, ask_for("tijd", "afhandel", "klacht"), {"klacht": 0.5, "tijd": 2.0, "afhandel": 2.0})
     assert [text[s:e] for s, e in spans] == ["Klachten\t2011\t2012", "• Tijdige afhandeling klachten\t91%\t83%"]
 
 
 def test_torn_table_row_is_paired_with_its_values():
     text = ("Klachten\n•  Totaal aantal klachten\n\n•  Klachten ten opzichte van procedures\n\n"
             "•  Tijdige afhandeling klachten\n\n 2011 2010\n\n 4.440 2.793\n\n 1,1% 0,8%\n\n 91% 91%")
-    spans = highlight(text, ["tijd", "afhandel"], {"tijd": 2.0, "afhandel": 2.0})
+    spans = highlight(text, ask_for("tijd", "afhandel"), {"tijd": 2.0, "afhandel": 2.0})
     assert [text[s:e] for s, e in spans] == ["•  Tijdige afhandeling klachten", "2011 2010", "91% 91%"]
 
 
@@ -54,7 +70,7 @@ def test_question_about_2012_complaints_cites_the_2012_row(slice_kb):
     assert "Tijdige afhandeling klachten" in top.quote
     assert top.chunk.citation.startswith("IND, De IND belicht: Jaarresultaten 2012 (2012), ")
     assert "Klachten" in top.chunk.citation
-    assert top.why["bm25_rank"] and top.why["dense_rank"] and "klacht" in top.why["bm25_terms"]
+    assert top.why["bm25_score"] > 0 and top.why["dense_score"] > 0.7 and "klacht" in top.why["bm25_terms"]
 
 
 def test_a_2011_figure_may_come_from_a_later_report_but_the_year_leads(slice_kb):
@@ -107,3 +123,22 @@ def test_zero_width_characters_inside_a_word_are_ignored(slice_kb):
     hidden = slice_kb.ask("klach\u200bten afhan\u00addeling 2012", k=3)
     plain = slice_kb.ask("klachten afhandeling 2012", k=3)
     assert [p.chunk.chunk_id for p in hidden] == [p.chunk.chunk_id for p in plain] and plain
+
+
+def test_a_table_title_or_heading_never_answers_alone():
+    text = "## Klachten\n\nKLACHTEN 2016 2015\n\nAantal ontvangen 1.540 1.340\n\nTijdig afgehandeld 80% 80%"
+    spans = highlight(text, asked("hoeveel klachten ontvangen", ["klacht", "ontvang"]), {})
+    assert [text[s:e] for s, e in spans] == ["KLACHTEN 2016 2015", "Aantal ontvangen 1.540 1.340"]
+
+
+def test_a_sentence_that_leans_on_the_best_one_is_marked_with_it():
+    text = ("Het aantal documenten is in 2011 sterk gestegen ten opzichte van 2010. Dit wordt veroorzaakt door "
+            "de start van de grootschalige omwisseling. Verder is er weinig veranderd aan de balies.")
+    spans = highlight(text, ask_for("document", "gestegen"), {})
+    assert "omwisseling" in " ".join(text[s:e] for s, e in spans) and "balies" not in text[spans[0][0]:spans[-1][1]]
+
+
+def test_the_kind_of_answer_asked_for_decides_between_equal_sentences():
+    text = "De Raad adviseert de IND over veranderingen. De Raad staat onder voorzitterschap van Jaap Boonstra."
+    spans = highlight(text, asked("wie zit de raad voor", ["raad"]), {})
+    assert "Jaap Boonstra" in text[spans[0][0]:spans[-1][1]]
