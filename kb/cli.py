@@ -125,25 +125,36 @@ def open_kb(args):
         return KnowledgeBase(args.index, embedder, corpus=args.corpus)
 
 
+NO_ANSWER = "the reports seem not to answer this question; the closest passages follow"
+
+
 def cmd_ask(args) -> int:
     from .answer import passage_json
     from .pipeline import check_question
+    from .render import fact_json
 
     if not 1 <= args.k <= 50:
         raise KbError(f"-k {args.k}: ask for 1 to 50 passages")
     question = check_question(args.question)  # before loading anything: a bad question fails fast
-    passages = open_kb(args).ask(question, k=args.k, years=tuple(args.year), doc_ids=tuple(args.doc))
+    answer = open_kb(args).answer(question, k=args.k, years=tuple(args.year), doc_ids=tuple(args.doc))
+    passages = answer.passages
     if args.json:
         results = [passage_json(p, rank) for rank, p in enumerate(passages, 1)]
-        print(json.dumps({"query": question, "results": results}, ensure_ascii=False, indent=1))
+        print(json.dumps({"query": question, "no_answer": answer.no_answer, "confidence": answer.confidence,
+                          "facts": [fact_json(f) for f in answer.facts], "results": results},
+                         ensure_ascii=False, indent=1))
         return 0
     if not passages:
         print("no passages found; try other words or fewer filters")
+    elif answer.no_answer:
+        print(NO_ANSWER)
+    for f in answer.facts:
+        print(f"{f.year}: {f.as_written} ({f.label}), {f.citation}")
     for rank, p in enumerate(passages, 1):
-        print(f"\n{rank}. {p.chunk.citation}   [score {p.score:.4f}]")
+        print(f"\n{rank}. {p.chunk.citation}")
         print(_marked(p.chunk.text, p.highlights))
         if args.why:
-            print(f"   why: {json.dumps(p.why, ensure_ascii=False)}")
+            print(f"   why: {json.dumps({**p.why, 'score': round(p.score, 4)}, ensure_ascii=False)}")
     return 0
 
 

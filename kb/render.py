@@ -74,9 +74,14 @@ def safe_filename(name: str) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
+def fact_json(fact, disputed: bool = False) -> dict:
+    """A point of `kb figures --json` (and a fact of `kb ask --json`): a value with its source row."""
+    return {"year": fact.year, "value": fact.value, "as_written": fact.as_written, "citation": fact.citation,
+            "doc_id": fact.doc_id, "report": fact.report, "row_label": fact.label, "start": fact.start,
+            "end": fact.end, "disputed": disputed}
+
+
 def series_json(series) -> dict:
     """A series of `kb figures --json`: its points per year, each with its source row."""
     return {"label": series.name, "unit": series.unit, "disputed_years": series.disputed,
-            "points": [{"year": f.year, "value": f.value, "as_written": f.as_written, "citation": f.citation,
-                        "doc_id": f.doc_id, "report": f.report, "row_label": f.label, "start": f.start,
-                        "end": f.end, "disputed": f.year in series.disputed} for f in series.facts]}
+            "points": [fact_json(f, f.year in series.disputed) for f in series.facts]}
