@@ -34,7 +34,8 @@ TEXT = {
            "quote": "Tekst om te controleren", "found": "Gevonden", "exact": "woordelijk", "near": "met kleine verschillen",
            "not_found": "Niet gevonden in de rapporten", "closest": "Dichtstbijzijnde passages", "similarity": "gelijkenis",
            "diff": "Verschillen (doorgestreept: alleen in het rapport; vet: alleen in uw tekst)",
-           "restore": "Vorige index gebruiken", "rebuild": "Index opnieuw bouwen"},
+           "restore": "Vorige index gebruiken", "rebuild": "Index opnieuw bouwen",
+           "no_answer": "De rapporten lijken deze vraag niet te beantwoorden. Dit zijn de passages die er het dichtst bij komen."},
     "en": {"ask": "Search", "compare": "Compare", "question": "Question", "years": "Years", "docs": "Reports",
            "k": "Number of passages", "topic": "Subject", "none": "No passages found; try other words.",
            "building": "Building the index (once)…", "nothing": "This report does not speak of it.",
@@ -48,7 +49,8 @@ TEXT = {
            "quote": "Text to check", "found": "Found", "exact": "word for word", "near": "with small differences",
            "not_found": "Not found in the reports", "closest": "Closest passages", "similarity": "similarity",
            "diff": "Differences (struck: only in the report; bold: only in your text)",
-           "restore": "Use the previous index", "rebuild": "Rebuild the index"},
+           "restore": "Use the previous index", "rebuild": "Rebuild the index",
+           "no_answer": "The reports do not seem to answer this question. These are the closest passages."},
 }
 
 
@@ -156,14 +158,16 @@ def ask_page(kb: KnowledgeBase, t: dict) -> None:
     if not question.strip():
         return
     try:
-        passages = kb.ask(question, k=int(k), years=tuple(years), doc_ids=tuple(docs))
+        answer = kb.answer(question, k=int(k), years=tuple(years), doc_ids=tuple(docs))
     except KbError as exc:
         st.warning(md_escape(str(exc)))
         return
+    passages, facts = answer.passages, answer.facts
     if not passages:
         st.info(t["none"])
         return
-    facts = kb.figure_answer(question)
+    if answer.no_answer:
+        st.warning(t["no_answer"])
     if facts:
         st.info(f"**{t['fact']}:** " + "  \n".join(
             f"{md_escape(f.table)} · {md_escape(f.label)} · {f.year}: **{md_escape(f.as_written)}** ({md_escape(f.citation)})"

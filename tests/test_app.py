@@ -262,3 +262,12 @@ def test_a_damaged_index_is_reported_and_the_previous_one_offered(own_copy, embe
     assert not at.exception and not at.error
     at.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
     assert "Jaarresultaten 2012" in all_markdown(at)
+
+
+def test_a_question_the_reports_do_not_answer_is_said_so_above_the_passages(app):
+    app.text_input(key="q").input("Hoeveel kost een paspoort bij de gemeente?").run()
+    assert not app.exception
+    assert any("De rapporten lijken deze vraag niet te beantwoorden" in w.value for w in app.warning)
+    assert any(m.value.startswith("**IND,") for m in app.markdown)  # the closest passages still follow
+    app.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
+    assert not any("niet te beantwoorden" in w.value for w in app.warning)

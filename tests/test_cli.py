@@ -34,7 +34,8 @@ def test_ask_text_marks_the_answer(slice_paths, capsys):
     corpus, index = slice_paths
     assert main(["--corpus", str(corpus), "--index", str(index), "ask", "Aantal ontvangen klachten 2016", "-k", "2"]) == 0
     out = capsys.readouterr().out
-    assert out.lstrip().startswith("1. IND, IND Jaarverslag 2016 (2016)") and "»" in out and "«" in out
+    assert out.startswith("2016: 1.540 (Aantal ontvangen), IND, IND Jaarverslag 2016 (2016)")  # the fact first
+    assert "\n1. IND, IND Jaarverslag 2016 (2016)" in out and "»" in out and "«" in out
 
 
 @pytest.mark.parametrize("question, message", [
@@ -75,15 +76,24 @@ def test_ask_on_a_fresh_checkout_builds_the_index_and_cites_pdf_pages(tmp_path):
     assert top["page"] == 3 and "2.345 klachten" in top["quote"] and "p. 3" in top["citation"]
 
 
-def test_eval_scores_a_question_set(slice_paths, tmp_path, capsys):
+def test_eval_scores_a_question_set_beside_the_peer_and_hides_frozen_misses(slice_paths, tmp_path, capsys):
+    from kb.evaluate import half
+
     corpus, index = slice_paths
+    tune, frozen = (next(f"id{i}" for i in range(100) if half(f"id{i}") == h) for h in ("tune", "frozen"))
     cases = tmp_path / "cases.jsonl"
-    cases.write_text('{"id": "a", "q": "tijdige afhandeling klachten 2012", "years": [2012], "all_of": ["83%"]}\n'
-                     '{"id": "b", "q": "Hoeveel mvv-aanvragen waren er?", "years": [1999], "all_of": ["nergens"]}\n', "utf-8")
-    assert main(["--corpus", str(corpus), "--index", str(index), "eval", str(cases)]) == 0
+    rows = [{"id": "a", "q": "tijdige afhandeling klachten 2012", "years": [2012], "all_of": ["83%"], "style": "keyword"},
+            {"id": tune, "q": "Hoeveel mvv-aanvragen waren er?", "years": [1999], "all_of": ["nergens"], "style": "natural"},
+            {"id": frozen, "q": "Hoeveel mvv-aanvragen waren er?", "years": [1999], "all_of": ["nergens"], "style": "natural"}]
+    cases.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    assert main(["--corpus", str(corpus), "--index", str(index), "eval", str(cases), "--misses"]) == 0
     out = capsys.readouterr().out
-    assert "miss b" in out and "miss a" not in out
-    assert "2 cases  hit@1 0.50  hit@5 0.50  MRR@10 0.500" in out
+    assert f"miss {tune} [natural]" in out and f"miss {frozen}" not in out and "miss a " not in out
+    all_row = next(line for line in out.splitlines() if line.startswith("ALL"))
+    figures = all_row.split()
+    assert figures[1] == "3" and figures[2] == "0.333" and len(figures) == 11  # kb's 4, the peer's 4, the lift
+    assert main(["--corpus", str(corpus), "--index", str(index), "eval", str(cases), "--half", "frozen", "--no-peer"]) == 0
+    assert capsys.readouterr().out.startswith("1 cases (frozen)")
 
 
 def test_ingest_reports_repairs_and_up_to_date(slice_paths, capsys):
@@ -96,3 +106,15 @@ def test_missing_corpus_folder_is_a_message(slice_paths, tmp_path):
     _, index = slice_paths
     result = run_kb("--corpus", str(tmp_path / "nergens"), "--index", str(index), "ask", "klachten")
     assert result.returncode == 2 and "no corpus folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ask_json_says_whether_the_reports_answer_and_carries_the_facts(slice_paths, capsys):
+    corpus, index = slice_paths
+    assert main(["--corpus", str(corpus), "--index", str(index), "ask", "Hoeveel klachten ontving de IND in 2016?", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["no_answer"] is False and 0 < out["confidence"] <= 1
+    assert [(f["year"], f["as_written"], f["row_label"]) for f in out["facts"]] == [(2016, "1.540", "Aantal ontvangen")]
+    assert set(out["facts"][0]) >= {"value", "citation", "doc_id", "report", "start", "end", "disputed"}
+    assert main(["--corpus", str(corpus), "--index", str(index), "ask", "Hoeveel kost een paspoort bij de gemeente?"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("the reports seem not to answer this question") and "1." in text
