@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.answer import highlight
+from kb.answer import asked, highlight
 from kb.embed import get_embedder
 from kb.evaluate import read_cases
 from kb.pipeline import KnowledgeBase, ingest
@@ -51,7 +51,7 @@ def main() -> None:
         times = []
         for i in range(args.runs):
             started = time.perf_counter()
-            kb.ask(questions[i % len(questions)], k=5)
+            kb.answer(questions[i % len(questions)], k=5)  # passages, marks, confidence, facts
             times.append((time.perf_counter() - started) * 1000)
         times.sort()
         p95 = times[int(0.95 * (len(times) - 1))]
@@ -105,7 +105,7 @@ def bench_highlight(kb: KnowledgeBase, questions: list[str]) -> None:
     """Highlighting a 1 MB text (the reports, repeated) for each question's terms."""
     text = "\n\n".join(d["text"] for d in kb.index.documents.values())
     big = (text * (1_000_000 // len(text) + 1))[:1_000_000]
-    terms = [list(make_query(q, np.zeros(1)).terms) for q in questions]
+    terms = [asked(q, list(make_query(q, np.zeros(1)).terms)) for q in questions]
     started = time.perf_counter()
     highlight(big, terms[0], kb.idf)
     cold = (time.perf_counter() - started) * 1000

@@ -19,7 +19,7 @@ from kb.evaluate import answers, half, read_cases
 from kb.pipeline import KnowledgeBase, check_question
 from kb.retrieve import Weights, candidates, fused_scores, make_query
 
-GRID = {"bm25": (0.0, 0.5, 1.0, 1.5), "dense": (0.5, 1.0, 1.5), "sentence": (0.0, 0.5, 1.0), "year": (0.25, 0.5, 1.0),
+GRID = {"bm25": (0.0, 0.25, 0.5, 1.0, 1.5), "dense": (0.5, 1.0, 1.5), "sentence": (0.0, 0.5, 1.0), "year": (0.25, 0.5, 1.0),
         "words": (0.0, 0.5, 1.0, 1.5)}
 
 
