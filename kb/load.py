@@ -15,12 +15,12 @@ from pathlib import Path
 from .clean import clean_text
 from .errors import UnreadableFile
 from .files import file_sha256
+from .layout import layout_pages, page_separators, pages_from_worker
 from .records import DocMeta, Document
 
 MANIFEST = "manifest.toml"
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 SUFFIXES = TEXT_SUFFIXES | {".pdf"}
-PAGE_BREAK = "\n\n"
 MAX_PDF_BYTES = 200 * 2**20
 MAX_TEXT_BYTES = 50 * 2**20
 MAX_PAGES = 5000
@@ -80,25 +80,27 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
 
 
 def read_pdf(path: Path) -> tuple[str, list[int]]:
-    """The text of every page, joined, and the raw offset where each page starts.
+    """The text of every page in reading order (kb/layout.py), joined, and the raw offset where
+    each page starts. Pages are joined by a blank line, or by a line break where a sentence runs on.
 
-    pypdf has no time or memory limit of its own, so it runs in a child process with both:
-    a looping cross-reference table or a stream that inflates to gigabytes costs a message."""
+    The PDF libraries have no time or memory limit of their own, so they run in a child process
+    with both: a looping cross-reference table or a stream that inflates to gigabytes costs a message."""
     size = path.stat().st_size
     if size > MAX_PDF_BYTES:
         raise UnreadableFile(f"{path.name}: {size / 2**20:,.0f} MB is over the {MAX_PDF_BYTES // 2**20} MB "
                              "limit for a PDF; split it", kind="too large")
-    pages = _pages_in_child(path)
+    pages = layout_pages(pages_from_worker(_pages_in_child(path)))
     if not any(p.strip() for p in pages):
         raise UnreadableFile(f"{path.name}: the PDF has no text layer (scanned?); run OCR on it first", kind="no text")
-    starts, pos = [], 0
-    for page in pages:
-        starts.append(pos)
-        pos += len(page) + len(PAGE_BREAK)
-    return PAGE_BREAK.join(pages), starts
+    starts, parts = [], []
+    for page, separator in zip(pages, ["", *page_separators(pages)]):
+        parts.append(separator)
+        starts.append(sum(map(len, parts)))
+        parts.append(page)
+    return "".join(parts), starts
 
 
-def _pages_in_child(path: Path) -> list[str]:
+def _pages_in_child(path: Path) -> list[dict]:
     worker = Path(__file__).with_name("pdf_worker.py")
     try:
         done = subprocess.run([sys.executable, "-I", str(worker), str(path), str(MAX_PAGES), str(PDF_MEMORY),
