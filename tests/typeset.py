@@ -43,8 +43,8 @@ def markdown_blocks(text: str) -> list[tuple[str, str]]:
 
 
 def plain(text: str) -> str:
-    """The words a reader sees: Markdown emphasis, HTML tags and line-break spaces removed."""
-    text = re.sub(r"</?i>", "", text).replace("*", "")
+    """The words a reader sees: Markdown emphasis, links' targets, HTML tags and line-break spaces removed."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", re.sub(r"</?i>", "", text)).replace("*", "")
     return re.sub(r"[ \t]*\n[ \t]*", " ", text).strip()
 
 
