@@ -21,7 +21,8 @@ _LIGATURE = re.compile(r"\b(\w*(?:f[fiklthbj]|tt))( {1,2})(?=([a-zà-ÿ]+)\b)")
 # U+2011 non-breaking hyphen, U+00AD soft hyphen), continued on the next line.
 HYPHENS = "-\u2010\u2011\u00ad"
 _HYPHEN_BREAK = re.compile(rf"(\w+)[{HYPHENS}][ \t]*\n[ \t]*(?=(\w+))")
-_WORD = re.compile(r"\w+")
+# A word standing inside a line (a fragment of a broken word only stands at a line's end or start).
+_INNER_WORD = re.compile(r"(?<=[ \t(“‘\"'])\w+(?=[ \t.,;:!?)”’\"'])")
 # A line that ends in letters with no space (the hyphen was lost), continued lower case.
 _BARE_BREAK = re.compile(r"([A-Za-zà-ÿ]+)\n[ \t]*(?=([a-zà-ÿ]\w*))")  # the next line may be indented
 # The same with spaces around the break: joined only when the whole is clearly a word.
@@ -70,8 +71,9 @@ def ligature_edits(text: str) -> list[Edit]:
 
 
 def vocabulary(text: str) -> set[str]:
-    """The words the text itself uses whole: a broken word it also uses unbroken is one word."""
-    return set(_WORD.findall(text))
+    """The words the text itself uses whole, inside a line: a broken word it also uses unbroken
+    is one word, and a word it uses is no fragment."""
+    return set(_INNER_WORD.findall(text))
 
 
 def hyphen_break_edits(text: str) -> list[Edit]:
@@ -101,19 +103,23 @@ def bare_break_edits(text: str) -> list[Edit]:
 
 
 def _one_word(head: str, tail: str, vocab: set[str]) -> bool:
-    """Is head+tail one broken word? A fragment is. Two whole words (listed, compounds of listed
-    words, or an acronym and a word) are only when the document uses the joined word whole, or the word list has it
+    """Is head+tail one broken word? A fragment is. Two whole words (see `_whole`) are only when the document uses the joined word whole, or the word list has it
     and it beats them as a pair, or the head is rarely seen alone and the whole is a compound
     ("handhavings" + "aanpak"). Zipf scores are log10 frequencies per 10^9 words, so two
     independent words together score about z(head) + z(tail) - 9: the joined word must beat that."""
     if head + tail in vocab:
         return True
-    if not ((is_known(head) or head.isupper()) and is_known(tail)):
-        return True  # a fragment: "klachtafhande" + "ling" (an acronym such as "EASO" is whole)
+    if not (_whole(head, vocab) and _whole(tail, vocab)):
+        return True  # a fragment: "klachtafhande" + "ling"
     joined = word_score(head + tail)
     if joined >= 1.0 and joined > word_score(head) + word_score(tail) - 9 + _MARGIN:
         return True
-    return word_score(head) < _RARE_HEAD and is_known(head + tail)
+    return head.islower() and word_score(head) < _RARE_HEAD and is_known(head + tail)
+
+
+def _whole(word: str, vocab: set[str]) -> bool:
+    """A listed word, a compound of two, an acronym ("EASO") or a word the document uses."""
+    return is_known(word) or word.isupper() or word in vocab
 
 
 def spaced_break_edits(text: str) -> list[Edit]:

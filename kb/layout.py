@@ -2,7 +2,8 @@
 into one text in reading order.
 
 - Columns: a page is cut recursively (an XY cut) at the widest empty vertical strip whose two
-  sides both read as text columns, else between lines; the pieces are read left to right, top to
+  sides both read as text columns (else at one where text columns meet elsewhere in the
+  document: a table beside text), else between lines; the pieces are read left to right, top to
   bottom. A heading that spans the columns but is narrower than one (the right column empty
   beside it, with text above and below) ends a band: the columns above it are read first. A table's columns are not text columns (its cells are short and
   stand several to a line), so a table is read row by row.
@@ -108,26 +109,39 @@ def _gaps(intervals: list[tuple[float, float]], min_width: float) -> list[tuple[
 
 
 def is_text_column(runs: list[Run], page_width: float) -> bool:
-    """Wide enough, and a quarter of its lines at least are prose: one run of several words across
-    most of the width (a table's cells stand several to a line, a column of figures has no prose)."""
-    width = max(r.x1 for r in runs) - min(r.x0 for r in runs)
+    """Wide enough, and a quarter of its lines at least are prose: one run of several words from
+    its left edge across most of its width (a table's cells stand several to a line, a column of
+    figures has no prose, and text further right is another column)."""
+    left = min(r.x0 for r in runs)
+    width = max(r.x1 for r in runs) - left
     if width < MIN_COLUMN * page_width:
         return False
     rows = rows_of(runs)
-    prose = sum(len(row.runs) == 1 and len(row.runs[0].text.split()) >= 3
+    prose = sum(len(row.runs) == 1 and len(row.runs[0].text.split()) >= 3 and row.runs[0].x0 - left < row.height
                 and row.runs[0].x1 - row.runs[0].x0 >= 0.5 * width for row in rows)
     return prose * 4 >= len(rows)
 
 
-def _vertical_cut(runs: list[Run], page_width: float) -> tuple[list[Run], list[Run]] | None:
+def _vertical_cut(runs: list[Run], page_width: float, gutters: list[float]) -> tuple[list[Run], list[Run]] | None:
+    """The widest empty vertical strip with a text column on either side (its middle is added to
+    `gutters`); else one where text columns met elsewhere in the document, a table or a figure
+    beside the text (both sides wide enough)."""
     height = statistics.median(r.height for r in runs)
-    gaps = _gaps([(r.x0, r.x1) for r in runs], MIN_GUTTER * height)
-    for start, end in sorted(gaps, key=lambda g: g[0] - g[1]):  # widest first
-        left = [r for r in runs if r.x1 <= start]
-        right = [r for r in runs if r.x0 >= end]
+    gaps = sorted(_gaps([(r.x0, r.x1) for r in runs], MIN_GUTTER * height), key=lambda g: g[0] - g[1])
+    sides = [([r for r in runs if r.x1 <= start], [r for r in runs if r.x0 >= end]) for start, end in gaps]
+    for (start, end), (left, right) in zip(gaps, sides):
         if is_text_column(left, page_width) and is_text_column(right, page_width):
+            gutters.append((start + end) / 2)
+            return left, right
+    for (start, end), (left, right) in zip(gaps, sides):
+        wide = min(_width(left), _width(right)) >= MIN_COLUMN * page_width
+        if wide and any(start <= g <= end for g in gutters):
             return left, right
     return None
+
+
+def _width(runs: list[Run]) -> float:
+    return max(r.x1 for r in runs) - min(r.x0 for r in runs)
 
 
 def _horizontal_cut(runs: list[Run]) -> list[list[Run]] | None:
@@ -152,10 +166,10 @@ def _spanning_top(left: list[Run], right: list[Run]) -> float | None:
     return None
 
 
-def _cut(runs: list[Run], page_width: float) -> list[list[Run]] | None:
+def _cut(runs: list[Run], page_width: float, gutters: list[float]) -> list[list[Run]] | None:
     """The pieces of a part in reading order: its columns, unless a heading spanning them starts
     a new band (then the columns above it, then the rest); else its first line and the rest."""
-    columns = _vertical_cut(runs, page_width)
+    columns = _vertical_cut(runs, page_width, gutters)
     if columns is None:
         return _horizontal_cut(runs)
     at = _spanning_top(*columns)
@@ -165,13 +179,15 @@ def _cut(runs: list[Run], page_width: float) -> list[list[Run]] | None:
     return [piece for piece in above if piece] + [[r for r in runs if r.bottom > at]]
 
 
-def reading_order(runs: list[Run], page_width: float) -> list[Row]:
-    """The page's lines in reading order (an XY cut)."""
+def reading_order(runs: list[Run], page_width: float, gutters: list[float] | None = None) -> list[Row]:
+    """The page's lines in reading order (an XY cut). `gutters`: where text columns meet in the
+    document; the gutters found on this page are added to it."""
+    gutters = [] if gutters is None else gutters
     out: list[Row] = []
     todo = [runs] if runs else []
     while todo:
         part = todo.pop()
-        cut = _cut(part, page_width)
+        cut = _cut(part, page_width, gutters)
         if cut:
             todo.extend(reversed(cut))  # the first piece is read first
         else:
@@ -253,11 +269,12 @@ def page_text(rows: list[Row]) -> str:
 def layout_pages(pages: list[Page]) -> list[str]:
     """Each page's body text in reading order, its running header, footer and number left out."""
     running = running_runs(pages)
-    texts = []
-    for page in pages:
-        body = [r for r in page.runs if r not in running]
-        texts.append(page_text(join_wrapped_cells(reading_order(body, page.width))))
-    return texts
+    bodies = [[r for r in page.runs if r not in running] for page in pages]
+    gutters: list[float] = []
+    for page, body in zip(pages, bodies):  # first the document's column grid, from its text columns
+        reading_order(body, page.width, gutters)
+    return [page_text(join_wrapped_cells(reading_order(body, page.width, gutters)))
+            for page, body in zip(pages, bodies)]
 
 
 def page_separators(texts: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ CSS = """
 @page :right { @bottom-right { content: counter(page); font-size: 8pt; } }
 @page :left { @bottom-left { content: counter(page); font-size: 8pt; } }
 body { font-family: "DejaVu Serif"; font-size: 9.5pt; line-height: 1.3; columns: 2; column-gap: 9mm;
-       text-align: justify; hyphens: auto; }
+       text-align: justify; hyphens: auto; hyphenate-character: "%(hyphen)s"; }
 h1 { font-family: "DejaVu Sans"; font-size: 14pt; column-span: all; hyphens: manual; }
 h2 { font-family: "DejaVu Sans"; font-size: 11pt; font-weight: bold; hyphens: manual; }
 p { margin: 0 0 5pt 0; }
@@ -58,19 +58,20 @@ def block_html(kind: str, text: str) -> str:
     return f"<{kind}>{html.escape(plain(text))}</{kind}>"
 
 
-def report_html(markdown: str) -> str:
+def report_html(markdown: str, hyphen: str = "\\2010", css: str = "") -> str:
     body = "\n".join(block_html(kind, text) for kind, text in markdown_blocks(markdown))
-    return (f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><style>{CSS % {"header": HEADER}}'
-            f"</style></head><body>{body}</body></html>")
+    style = CSS % {"header": HEADER, "hyphen": hyphen} + css
+    return f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><style>{style}</style></head><body>{body}</body></html>'
 
 
-def typeset(markdown: str, path: Path) -> list[str]:
-    """Write the PDF; return each page's body text as WeasyPrint laid it out (margin boxes left
-    out), the truth the reader is checked against."""
+def typeset(markdown: str, path: Path, hyphen: str = "\\2010", css: str = "") -> list[str]:
+    """Write the PDF, words broken at line ends with `hyphen` (a CSS string: WeasyPrint's own is
+    U+2010), `css` added to the style; return each page's body text as WeasyPrint laid it out (margin boxes left out),
+    the truth the reader is checked against."""
     from weasyprint import HTML
     from weasyprint.formatting_structure import boxes
 
-    document = HTML(string=report_html(markdown)).render()
+    document = HTML(string=report_html(markdown, hyphen, css)).render()
     document.write_pdf(str(path))
     pages = []
     for page in document.pages:
