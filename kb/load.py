@@ -5,6 +5,7 @@ import bisect
 import hashlib
 import json
 import math
+import stat
 import re
 import subprocess
 import sys
@@ -149,10 +150,43 @@ def load_file(path: Path, meta: DocMeta) -> tuple[Document, list[str]]:
     return doc, warnings
 
 
+def scan_corpus(folder: Path) -> tuple[list[Path], list[tuple[str, UnreadableFile]]]:
+    """The corpus folder's documents in a stable order, and what is there but cannot be one: a
+    link to a file outside the folder (never read), a folder, a FIFO or device (never opened)."""
+    root = folder.resolve()
+    files, refused = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name == MANIFEST:
+            continue
+        problem = _not_a_document(path, root)
+        if problem:
+            refused.append((path.name, problem))
+        else:
+            files.append(path)
+    return files, refused
+
+
+def _not_a_document(path: Path, root: Path) -> UnreadableFile | None:
+    real = path.resolve()
+    if real.parent != root and root not in real.parents:
+        return UnreadableFile(f"{path.name}: a link to {real}, outside the corpus folder; not read. Copy the "
+                              "file into the corpus folder instead", kind="outside the corpus")
+    try:
+        mode = real.stat().st_mode
+    except OSError as exc:
+        return UnreadableFile(f"{path.name}: cannot be read ({exc.strerror})", kind="unreadable")
+    if stat.S_ISDIR(mode):
+        return UnreadableFile(f"{path.name}: a folder, not a file; kb reads the files directly in the corpus "
+                              "folder", kind="folder")
+    if not stat.S_ISREG(mode):
+        return UnreadableFile(f"{path.name}: not a regular file (a pipe, socket or device); not opened",
+                              kind="not a file")
+    return None
+
+
 def corpus_files(folder: Path) -> list[Path]:
     """Every file of the corpus folder that is meant as a document, in a stable order."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST)
+    return scan_corpus(folder)[0]
 
 
 def load_corpus(folder: Path) -> Loaded:
@@ -162,9 +196,12 @@ def load_corpus(folder: Path) -> Loaded:
         raise UnreadableFile(f"{folder}: no corpus folder there; create it and put reports in it")
     manifest = read_manifest(folder / MANIFEST)
     loaded = Loaded()
+    files, refused = scan_corpus(folder)
+    for name, problem in refused:
+        _skip(loaded, problem, name)
     ids: dict[str, str] = {}
     contents: dict[str, str] = {}  # hash of the bytes or of the cleaned text -> first file name
-    for path in corpus_files(folder):
+    for path in files:
         meta = manifest.get(path.name)
         if meta is None and path.suffix.lower() in SUFFIXES:
             meta = meta_from_name(path)
@@ -179,14 +216,18 @@ def load_corpus(folder: Path) -> Loaded:
                 raise UnreadableFile(f"{path.name}: its id '{doc.meta.doc_id}' is used by {ids[doc.meta.doc_id]} "
                                      "already; rename it", kind="duplicate id")
         except UnreadableFile as exc:
-            loaded.skipped.append((path.name, str(exc)))
-            loaded.skip_counts[exc.kind] = loaded.skip_counts.get(exc.kind, 0) + 1
+            _skip(loaded, exc, path.name)
             continue
         contents.update({raw_hash: path.name, text_hash: path.name})
         ids[doc.meta.doc_id] = path.name
         loaded.warnings.extend(warnings)
         loaded.documents.append(doc)
     return loaded
+
+
+def _skip(loaded: Loaded, problem: UnreadableFile, name: str) -> None:
+    loaded.skipped.append((name, str(problem)))
+    loaded.skip_counts[problem.kind] = loaded.skip_counts.get(problem.kind, 0) + 1
 
 
 def _check_new(contents: dict[str, str], digest: str, name: str) -> None:
