@@ -99,7 +99,12 @@ def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[
                                    "is still the current one") from exc
         raise
     previous = (root / "CURRENT").read_text("utf-8").strip() if (root / "CURRENT").exists() else ""
-    _point_to(root, name)
+    try:
+        _point_to(root, name)
+    except OSError as exc:
+        shutil.rmtree(root / name, ignore_errors=True)
+        raise IndexWriteFailed(f"{root}/CURRENT could not be switched to the new index ({exc}); free disk "
+                               "space and run `kb ingest` again. The previous index is still the current one") from exc
     _prune(root, keep={name, previous})
     return root / name
 
@@ -108,7 +113,10 @@ def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents:
                       vectors: np.ndarray, bm25) -> None:
     tmp.mkdir(parents=True)
     vector_index = build_vector_index(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+    try:
+        faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+    except RuntimeError as exc:  # FAISS reports a failed write (disk full) as a RuntimeError
+        raise OSError(f"FAISS could not write vectors.faiss: {str(exc).strip().splitlines()[-1][:200]}") from exc
     _write_jsonl(tmp / "chunks.jsonl", [dataclasses.asdict(c) for c in chunks])
     _write_jsonl(tmp / "documents.jsonl", documents)
     save_bm25(bm25, tmp / "bm25")
@@ -121,14 +129,22 @@ def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents:
 
 
 def _point_to(root: Path, name: str) -> None:
-    """Make generation `name` current: a new pointer file, flushed, renamed over the old one."""
+    """Make generation `name` current: a new pointer file, flushed, renamed over the old one. A
+    failed write (disk full) removes the half-written pointer and leaves CURRENT as it was."""
     pointer = root / "CURRENT.tmp"
-    with open(pointer, "w", encoding="utf-8") as f:
-        f.write(name)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(pointer, root / "CURRENT")
-    _fsync_tree(root, recursive=False)
+    try:
+        with open(pointer, "w", encoding="utf-8") as f:
+            f.write(name)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(pointer, root / "CURRENT")
+    except OSError:
+        pointer.unlink(missing_ok=True)
+        raise
+    try:
+        _fsync_tree(root, recursive=False)
+    except OSError:
+        pass  # the switch is made; only its flush to disk is in doubt, and the old index is kept too
 
 
 def _prune(root: Path, keep: set[str]) -> None:
@@ -237,7 +253,11 @@ def restore_previous(root: Path) -> str:
         previous = intact_previous(root, current)
         if previous is None:
             raise IndexMissing(f"{root}: there is no intact previous index to go back to; {FIX}")
-        _point_to(root, previous.name)
+        try:
+            _point_to(root, previous.name)
+        except OSError as exc:
+            raise IndexWriteFailed(f"{root}/CURRENT could not be switched back ({exc}); free disk space and "
+                                   "run `kb restore` again. The index is as it was") from exc
     return previous.name
 
 
@@ -279,8 +299,14 @@ def save_cache(root: Path, model: str, cache: dict[str, np.ndarray], keep: set[s
     if not keys:
         return
     path = _cache_path(root, model)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
-    with open(tmp, "wb") as f:
-        np.savez(f, keys=np.array(keys), vectors=np.stack([cache[k] for k in keys]).astype(np.float32))
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as f:
+            np.savez(f, keys=np.array(keys), vectors=np.stack([cache[k] for k in keys]).astype(np.float32))
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise IndexWriteFailed(f"{path}: the embedding cache could not be saved ({exc}); the new index is "
+                               "built, whole and current, but the next build embeds everything again. "
+                               "Free disk space and run `kb ingest --force` to write the cache") from exc

@@ -232,3 +232,57 @@ def test_planted_pickles_are_never_loaded(two_builds, tmp_path):
     assert store.load_cache(index, FakeEmbedder().name) == {}
     ingest(corpus, index, FakeEmbedder(), force=True)
     assert not sentinel.exists()
+
+
+def _no_space(*_args, **_kwargs):
+    raise OSError(28, "No space left on device")
+
+
+def _faiss_disk_full(monkeypatch):
+    def write_index(index, path):  # FAISS writes part of the file, then reports the error as it does
+        Path(path).write_bytes(b"IxF2 partial")
+        raise RuntimeError("Error in faiss::FileIOWriter::operator() at FileIOWriter: "
+                           "fwrite failed: No space left on device")
+    monkeypatch.setattr(store.faiss, "write_index", write_index)
+
+
+def _pointer_disk_full(monkeypatch):
+    def open_(path, *args, **kwargs):  # the pointer file is created, its write fails
+        f = open(path, *args, **kwargs)
+        if Path(path).name == "CURRENT.tmp":
+            f.close()
+            _no_space()
+        return f
+    monkeypatch.setattr(store, "open", open_, raising=False)
+
+
+def _cache_disk_full(monkeypatch):
+    def savez(f, **_arrays):
+        f.write(b"PK\x03\x04 partial")
+        _no_space()
+    monkeypatch.setattr(store.np, "savez", savez)
+
+
+@pytest.mark.parametrize("harm, switched", [(_faiss_disk_full, False), (_pointer_disk_full, False),
+                                            (_cache_disk_full, True)])
+def test_disk_full_is_kbs_own_message_and_leaves_nothing_half_written(two_builds, monkeypatch, capsys, harm, switched):
+    """Disk full at the FAISS write, at the switch of CURRENT and at the cache save after it:
+    exit 2 with kb's message, no CURRENT.tmp, no partial cache or generation, the index whole."""
+    from kb.cli import main
+
+    corpus, index = two_builds
+    before = store.current_generation(index)
+    generations = sorted(p.name for p in index.glob("gen-*"))
+    monkeypatch.setattr("kb.embed.get_embedder", lambda model=None: FakeEmbedder())
+    harm(monkeypatch)
+    code = main(["--corpus", str(corpus), "--index", str(index), "ingest", "--force"])
+    _, err = capsys.readouterr()
+    monkeypatch.undo()
+    assert code == 2 and err.startswith("kb: ") and "No space left on device" in err and "Traceback" not in err
+    assert not list(index.glob("*.tmp*")) and not list(index.glob(".tmp-*")) and not list(index.rglob("*.tmp.npz"))
+    if switched:
+        assert "built, whole and current" in err and store.current_generation(index) != before
+    else:
+        assert "previous index is still the current one" in err and store.current_generation(index) == before
+        assert sorted(p.name for p in index.glob("gen-*")) == generations
+    assert answers(index)  # whole either way
