@@ -9,6 +9,7 @@ No pickle anywhere: JSON, .npy without objects, and FAISS's own format.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -29,7 +30,7 @@ from .lexical import load_bm25, save_bm25
 from .records import Chunk
 from .vectors import build_vector_index, describe_vector_index, set_search_depth
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the manifest carries a checksum of itself
 FIX = "run `kb ingest` to rebuild it"
 
 
@@ -124,8 +125,19 @@ def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents:
     counts = {"chunks": len(chunks), "vectors": int(vector_index.ntotal), "bm25_docs": int(bm25.scores["num_docs"])}
     full = {**manifest, "format_version": FORMAT_VERSION, "counts": counts, "files": files,
             "vector_index": describe_vector_index(vector_index)}
-    (tmp / "manifest.json").write_text(json.dumps(full, indent=1, ensure_ascii=False), "utf-8")
+    (tmp / "manifest.json").write_text(json.dumps(seal(full), indent=1, ensure_ascii=False), "utf-8")
     _fsync_tree(tmp)
+
+
+def _manifest_digest(manifest: dict) -> str:
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def seal(manifest: dict) -> dict:
+    """The manifest with a checksum of its own content: an edited digit in it, a file's recorded
+    checksum or the corpus hash, is then the manifest's damage, not an intact file's."""
+    return {**manifest, "manifest_sha256": _manifest_digest(manifest)}
 
 
 def _point_to(root: Path, name: str) -> None:
@@ -177,6 +189,8 @@ def read_manifest(folder: Path) -> dict:
                            f"format {FORMAT_VERSION}); update kb, or {FIX} for this version")
     if found != FORMAT_VERSION:
         raise StaleIndex(f"{folder} has index format {found}, this kb reads format {FORMAT_VERSION}; {FIX}")
+    if manifest.get("manifest_sha256") != _manifest_digest(manifest):
+        raise DamagedIndex(f"{folder}/manifest.json is damaged (its content does not match its own checksum); {FIX}")
     return manifest
 
 

@@ -73,10 +73,33 @@ def _reseal(gen: Path) -> None:
     themselves (FAISS, JSON) meet the damaged bytes."""
     manifest = json.loads((gen / "manifest.json").read_text("utf-8"))
     manifest["files"] = {name: store.file_sha256(gen / name) for name in manifest["files"]}
-    (gen / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    (gen / "manifest.json").write_text(json.dumps(store.seal(manifest)), "utf-8")
+
+
+def _edit_manifest(gen: Path, change) -> None:
+    manifest = json.loads((gen / "manifest.json").read_text("utf-8"))
+    change(manifest)
+    (gen / "manifest.json").write_text(json.dumps(manifest, indent=1), "utf-8")
+
+
+def _digit_in_a_checksum(gen: Path) -> None:
+    """One digit of vectors.faiss's recorded checksum changed: the file itself is intact."""
+    def change(m):
+        digest = m["files"]["vectors.faiss"]
+        m["files"]["vectors.faiss"] = ("1" if digest[0] == "0" else "0") + digest[1:]
+    _edit_manifest(gen, change)
+
+
+def _corpus_hash_changed(gen: Path) -> None:
+    def change(m):
+        name = sorted(m["corpus"])[0]
+        m["corpus"][name] = "0" * 64
+    _edit_manifest(gen, change)
 
 
 DAMAGE = {
+    "a digit changed in a recorded checksum": (_digit_in_a_checksum, "manifest.json is damaged"),
+    "a corpus hash changed in the manifest": (_corpus_hash_changed, "manifest.json is damaged"),
     "faiss cut in half": (_truncate_faiss, "vectors.faiss"),
     "faiss cut in half, checksums resealed": (lambda g: (_truncate_faiss(g), _reseal(g)), "vectors.faiss|cannot be read"),
     "byte flipped in chunk records": (_flip_chunk_byte, "chunks.jsonl"),
