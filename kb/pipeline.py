@@ -12,12 +12,13 @@ import numpy as np
 
 from . import index as store
 from .answer import highlight, idf_table
+from .cache import load_cache, save_cache
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing, UnreadableFile
 from .files import file_sha256
 from .lexical import build_bm25, strip_invisible, tokenize
-from .load import MANIFEST, Loaded, corpus_files, load_corpus
+from .load import MANIFEST, Loaded, load_corpus, scan_corpus
 from .records import Chunk, Passage
 from .retrieve import Filters, make_query, search
 from .series import Fact, Series, document_facts, find_series, link_series
@@ -48,11 +49,14 @@ def passage_text(chunk: Chunk) -> str:
 
 
 def corpus_hashes(corpus: Path) -> dict[str, str]:
-    """A hash per document and of the manifest: new titles or years make the index stale too."""
+    """A hash per document and of the manifest: new titles or years make the index stale too.
+    What cannot be a document (a link out of the folder, a FIFO) is named, never read: a new one
+    makes the index stale, so the next ingest reports it."""
     if not corpus.is_dir():
         raise UnreadableFile(f"{corpus}: no corpus folder there; give --corpus the folder of the reports")
-    files = corpus_files(corpus) + [p for p in [corpus / MANIFEST] if p.exists()]
-    return {p.name: file_sha256(p) for p in files}
+    files, refused = scan_corpus(corpus)
+    files += [p for p in [corpus / MANIFEST] if p.exists()]
+    return {**{name: f"not read: {exc.kind}" for name, exc in refused}, **{p.name: file_sha256(p) for p in files}}
 
 
 def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:
@@ -83,7 +87,7 @@ def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
     loaded: Loaded = load_corpus(corpus)
     chunks = [c for doc in loaded.documents for c in chunk_document(doc)]
     texts = [passage_text(c) for c in chunks]
-    cache = store.load_cache(index_root, embedder.name)
+    cache = load_cache(index_root, embedder.name)
     new = len({content_hash(t) for t in texts} - cache.keys())
     vectors = embed_with_cache(embedder, texts, cache, progress)
     if not chunks:
@@ -95,7 +99,7 @@ def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
                   "period": list(d.meta.period), "page_starts": d.page_starts, "repairs": d.repairs,
                   "text": d.text} for d in loaded.documents]
     store.save_index(index_root, manifest, chunks, documents, vectors, build_bm25(texts))
-    store.save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts})
+    save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts})
     return IngestReport(documents=len(loaded.documents), chunks=len(chunks), embedded=new,
                         skipped=loaded.skipped, skip_counts=loaded.skip_counts, warnings=loaded.warnings,
                         repairs={d.meta.doc_id: d.repairs for d in loaded.documents})

@@ -137,3 +137,7 @@ def test_links_out_of_the_corpus_folders_and_fifos_are_reported_never_read(tmp_p
     code = main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ask", "root:x:0:0", "--json"])
     out, _ = capsys.readouterr()
     assert code == 0 and "root:x" not in out.replace('"query": "root:x:0:0"', "")
+    (corpus / "later.txt").symlink_to(secret)  # added after the index was built: reported too
+    assert main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ingest"]) == 0
+    out, err = capsys.readouterr()
+    assert "skipped: later.txt: a link to" in err and "3 outside the corpus" in out

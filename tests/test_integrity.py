@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kb import cache
 from kb import index as store
+from kb.cache import load_cache
 from kb.errors import DamagedIndex, IndexBusy, IndexWriteFailed
 from kb.pipeline import KnowledgeBase, ingest
 
@@ -252,7 +254,7 @@ def test_planted_pickles_are_never_loaded(two_builds, tmp_path):
         store.open_index(index)
     cache = next((index / "cache").glob("*.npz"))
     np.savez(cache, keys=np.array([Payload(sentinel)], dtype=object), vectors=np.zeros((1, 64)))
-    assert store.load_cache(index, FakeEmbedder().name) == {}
+    assert load_cache(index, FakeEmbedder().name) == {}
     ingest(corpus, index, FakeEmbedder(), force=True)
     assert not sentinel.exists()
 
@@ -283,7 +285,7 @@ def _cache_disk_full(monkeypatch):
     def savez(f, **_arrays):
         f.write(b"PK\x03\x04 partial")
         _no_space()
-    monkeypatch.setattr(store.np, "savez", savez)
+    monkeypatch.setattr(cache.np, "savez", savez)
 
 
 @pytest.mark.parametrize("harm, switched", [(_faiss_disk_full, False), (_pointer_disk_full, False),
