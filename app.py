@@ -131,7 +131,7 @@ def context_page(kb: KnowledgeBase, t: dict) -> None:
     sections = find_sections(doc["text"])
     at = next((i for i, sec in enumerate(sections) if sec.start <= start < sec.end), 0)
     sec = sections[at]
-    st.subheader(f"{doc['title']} ({doc['year']})")
+    st.subheader(md_escape(f"{doc['title']} ({doc['year']})"))
     st.caption(md_escape(sec.path or doc["title"]))
     mark_from = max(start, sec.start)
     if mark_from > sec.start:

@@ -17,14 +17,18 @@ Edit = tuple[int, int, str]
 
 # PDF fonts draw these letter pairs as one glyph; extraction then puts a space after it.
 _LIGATURE = re.compile(r"\b(\w*(?:f[fiklthbj]|tt))( {1,2})(?=([a-zà-ÿ]+)\b)")
-# A line that ends in a word fragment with a hyphen, continued lower case on the next line.
-_HYPHEN_BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(?=([a-zà-ÿ]\w*))")
+# A line that ends in a word fragment with a hyphen of any kind (hyphen-minus, U+2010 hyphen,
+# U+2011 non-breaking hyphen, U+00AD soft hyphen), continued on the next line.
+HYPHENS = "-\u2010\u2011\u00ad"
+_HYPHEN_BREAK = re.compile(rf"(\w+)[{HYPHENS}][ \t]*\n[ \t]*(?=(\w+))")
+# A word standing inside a line (a fragment of a broken word only stands at a line's end or start).
+_INNER_WORD = re.compile(r"(?<=[ \t(“‘\"'])\w+(?=[ \t.,;:!?)”’\"'])")
 # A line that ends in letters with no space (the hyphen was lost), continued lower case.
 _BARE_BREAK = re.compile(r"([A-Za-zà-ÿ]+)\n[ \t]*(?=([a-zà-ÿ]\w*))")  # the next line may be indented
 # The same with spaces around the break: joined only when the whole is clearly a word.
 _SPACED_BREAK = re.compile(r"([a-zà-ÿ]+)[ \t]+\n[ \t]*(?=([a-zà-ÿ]+)\b)")
 _MARGIN = 0.5
-_FUNCTION_WORD = 4.5  # zipf of "van", "het", "gebruik": such a head ends a line, not a word
+_RARE_HEAD = 2.0  # "handhavings", "nareis": a head this rare alone is a compound's first part
 _SUSPENDED = {"en", "of", "tot", "t/m"}  # "in- en uitvoer": the hyphen is real
 
 
@@ -66,12 +70,22 @@ def ligature_edits(text: str) -> list[Edit]:
     return edits
 
 
+def vocabulary(text: str) -> set[str]:
+    """The words the text itself uses whole, inside a line: a broken word it also uses unbroken
+    is one word, and a word it uses is no fragment."""
+    return set(_INNER_WORD.findall(text))
+
+
 def hyphen_break_edits(text: str) -> list[Edit]:
-    """"samenwer-" + newline + "king" -> "samenwerking"; "IND-" + "medewerkers" stays."""
-    edits = []
+    """"samenwer-" + newline + "king" -> "samenwerking"; "IND-" + "medewerkers" stays; a word the
+    document uses whole elsewhere ("IN-" + "DiGO" where it says "INDiGO") is joined whatever its case."""
+    edits, vocab = [], vocabulary(text)
     for m in _HYPHEN_BREAK.finditer(text):
         head, tail = m.group(1), m.group(2)
-        if not head[-1].islower() or tail in _SUSPENDED:
+        if head + tail in vocab:
+            edits.append((m.end(1), m.start(2), ""))
+            continue
+        if not head[-1].islower() or not tail[0].islower() or tail in _SUSPENDED:
             continue
         if is_known(head + tail) or not (is_word(head) and is_word(tail)):
             edits.append((m.end(1), m.start(2), ""))
@@ -79,23 +93,33 @@ def hyphen_break_edits(text: str) -> list[Edit]:
 
 
 def bare_break_edits(text: str) -> list[Edit]:
-    """"toe" + newline + "name" -> "toename" where the hyphen was lost in extraction."""
-    edits = []
+    """"toe" + newline + "name" -> "toename" where the hyphen was lost in extraction; two whole
+    words ("behandelde" + "klachten") stay two."""
+    edits, vocab = [], vocabulary(text)
     for m in _BARE_BREAK.finditer(text):
-        if _one_word(m.group(1), m.group(2)):
+        if _one_word(m.group(1), m.group(2), vocab):
             edits.append((m.end(1), m.start(2), ""))
     return edits
 
 
-def _one_word(head: str, tail: str) -> bool:
-    """Is head+tail one broken word? Zipf scores are log10 frequencies per 10^9 words, so two
+def _one_word(head: str, tail: str, vocab: set[str]) -> bool:
+    """Is head+tail one broken word? A fragment is. Two whole words (see `_whole`) are only when the document uses the joined word whole, or the word list has it
+    and it beats them as a pair, or the head is rarely seen alone and the whole is a compound
+    ("handhavings" + "aanpak"). Zipf scores are log10 frequencies per 10^9 words, so two
     independent words together score about z(head) + z(tail) - 9: the joined word must beat that."""
-    if not (is_word(head) and is_word(tail)):
+    if head + tail in vocab:
+        return True
+    if not (_whole(head, vocab) and _whole(tail, vocab)):
         return True  # a fragment: "klachtafhande" + "ling"
     joined = word_score(head + tail)
     if joined >= 1.0 and joined > word_score(head) + word_score(tail) - 9 + _MARGIN:
         return True
-    return is_known(head + tail) and word_score(head) < _FUNCTION_WORD  # "nareis" + "beleid"
+    return head.islower() and word_score(head) < _RARE_HEAD and is_known(head + tail)
+
+
+def _whole(word: str, vocab: set[str]) -> bool:
+    """A listed word, a compound of two, an acronym ("EASO") or a word the document uses."""
+    return is_known(word) or word.isupper() or word in vocab
 
 
 def spaced_break_edits(text: str) -> list[Edit]:

@@ -3,12 +3,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import unicodedata
 from pathlib import Path
 
 from .errors import IndexMissing, KbError
 
 EXIT_ERROR = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader went away
+
+
+def one_line(text: str) -> str:
+    """Text for one line of a report: control and format characters (a newline in a file name,
+    a terminal escape) are shown as escapes, so a name cannot split or forge report lines."""
+    return "".join(ascii(ch)[1:-1] if unicodedata.category(ch).startswith("C") else ch for ch in text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,10 +59,16 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"ingest": cmd_ingest, "ask": cmd_ask, "compare": cmd_compare, "eval": cmd_eval,
+        code = {"ingest": cmd_ingest, "ask": cmd_ask, "compare": cmd_compare, "eval": cmd_eval,
                 "figures": cmd_figures, "verify": cmd_verify, "restore": cmd_restore}[args.command](args)
+        sys.stdout.flush()  # a reader that has gone is met here, not at exit
+        return code
+    except BrokenPipeError:
+        # `kb ask ... | head -1`: the reader has all it wanted; stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KbError as exc:
-        print(f"kb: {exc}", file=sys.stderr)
+        print(f"kb: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("kb: interrupted; the index is as it was before", file=sys.stderr)
@@ -83,9 +98,9 @@ def run_ingest(args, embedder=None, force: bool = False):
     finally:
         bar.close()
     for name, reason in report.skipped:
-        print(f"skipped: {reason}", file=sys.stderr)
+        print(f"skipped: {one_line(reason)}", file=sys.stderr)
     for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(f"warning: {one_line(warning)}", file=sys.stderr)
     return embedder, report
 
 
@@ -96,7 +111,7 @@ def cmd_ingest(args) -> int:
         return 0
     for doc_id, repairs in report.repairs.items():
         fixed = ", ".join(f"{n} {kind}" for kind, n in repairs.items()) or "none"
-        print(f"  {doc_id}: repairs: {fixed}")
+        print(f"  {one_line(doc_id)}: repairs: {fixed}")
     skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(report.skip_counts.items()))
     print(f"indexed {report.documents} documents, {report.chunks} chunks ({report.embedded} embedded anew) "
           f"in {report.seconds:.1f} s; {len(report.skipped)} files skipped" + (f" ({skipped})" if skipped else ""))

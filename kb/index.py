@@ -5,12 +5,13 @@ index/
   gen-<ns>/            manifest.json, vectors.faiss, chunks.jsonl, documents.jsonl, bm25/,
                        units.npy + unit_vectors.npy: the sentence units of each chunk, (chunk row,
                        start, end) sorted by row, and a float16 vector each, for rescoring candidates
-  cache/<model>.npz    embedding cache: content hashes and their vectors
+  cache/<model>.npz    embedding cache: content hashes and their vectors (kb/cache.py)
 No pickle anywhere: JSON, .npy without objects, and FAISS's own format.
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import re
@@ -31,7 +32,7 @@ from .lexical import load_bm25, save_bm25
 from .records import Chunk
 from .vectors import build_vector_index, describe_vector_index, set_search_depth
 
-FORMAT_VERSION = 2  # 2: sentence vectors (units.faiss, units.npy)
+FORMAT_VERSION = 3  # 2: the manifest carries a checksum of itself; 3: sentence vectors (units.npy)
 FIX = "run `kb ingest` to rebuild it"
 
 
@@ -103,7 +104,12 @@ def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[
                                    "is still the current one") from exc
         raise
     previous = (root / "CURRENT").read_text("utf-8").strip() if (root / "CURRENT").exists() else ""
-    _point_to(root, name)
+    try:
+        _point_to(root, name)
+    except OSError as exc:
+        shutil.rmtree(root / name, ignore_errors=True)
+        raise IndexWriteFailed(f"{root}/CURRENT could not be switched to the new index ({exc}); free disk "
+                               "space and run `kb ingest` again. The previous index is still the current one") from exc
     _prune(root, keep={name, previous})
     return root / name
 
@@ -112,7 +118,10 @@ def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents:
                       vectors: np.ndarray, bm25, units: tuple[np.ndarray, np.ndarray]) -> None:
     tmp.mkdir(parents=True)
     vector_index = build_vector_index(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+    try:
+        faiss.write_index(vector_index, str(tmp / "vectors.faiss"))
+    except RuntimeError as exc:  # FAISS reports a failed write (disk full) as a RuntimeError
+        raise OSError(f"FAISS could not write vectors.faiss: {str(exc).strip().splitlines()[-1][:200]}") from exc
     unit_spans, unit_vectors = units
     np.save(tmp / "units.npy", np.asarray(unit_spans, dtype=np.int64).reshape(-1, 3), allow_pickle=False)
     np.save(tmp / "unit_vectors.npy", np.asarray(unit_vectors, dtype=np.float16), allow_pickle=False)
@@ -124,19 +133,38 @@ def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents:
               "units": len(unit_spans)}
     full = {**manifest, "format_version": FORMAT_VERSION, "counts": counts, "files": files,
             "vector_index": describe_vector_index(vector_index)}
-    (tmp / "manifest.json").write_text(json.dumps(full, indent=1, ensure_ascii=False), "utf-8")
+    (tmp / "manifest.json").write_text(json.dumps(seal(full), indent=1, ensure_ascii=False), "utf-8")
     _fsync_tree(tmp)
 
 
+def _manifest_digest(manifest: dict) -> str:
+    body = {k: v for k, v in manifest.items() if k != "manifest_sha256"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def seal(manifest: dict) -> dict:
+    """The manifest with a checksum of its own content: an edited digit in it, a file's recorded
+    checksum or the corpus hash, is then the manifest's damage, not an intact file's."""
+    return {**manifest, "manifest_sha256": _manifest_digest(manifest)}
+
+
 def _point_to(root: Path, name: str) -> None:
-    """Make generation `name` current: a new pointer file, flushed, renamed over the old one."""
+    """Make generation `name` current: a new pointer file, flushed, renamed over the old one. A
+    failed write (disk full) removes the half-written pointer and leaves CURRENT as it was."""
     pointer = root / "CURRENT.tmp"
-    with open(pointer, "w", encoding="utf-8") as f:
-        f.write(name)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(pointer, root / "CURRENT")
-    _fsync_tree(root, recursive=False)
+    try:
+        with open(pointer, "w", encoding="utf-8") as f:
+            f.write(name)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(pointer, root / "CURRENT")
+    except OSError:
+        pointer.unlink(missing_ok=True)
+        raise
+    try:
+        _fsync_tree(root, recursive=False)
+    except OSError:
+        pass  # the switch is made; only its flush to disk is in doubt, and the old index is kept too
 
 
 def _prune(root: Path, keep: set[str]) -> None:
@@ -169,6 +197,8 @@ def read_manifest(folder: Path) -> dict:
                            f"format {FORMAT_VERSION}); update kb, or {FIX} for this version")
     if found != FORMAT_VERSION:
         raise StaleIndex(f"{folder} has index format {found}, this kb reads format {FORMAT_VERSION}; {FIX}")
+    if manifest.get("manifest_sha256") != _manifest_digest(manifest):
+        raise DamagedIndex(f"{folder}/manifest.json is damaged (its content does not match its own checksum); {FIX}")
     return manifest
 
 
@@ -261,7 +291,11 @@ def restore_previous(root: Path) -> str:
         previous = intact_previous(root, current)
         if previous is None:
             raise IndexMissing(f"{root}: there is no intact previous index to go back to; {FIX}")
-        _point_to(root, previous.name)
+        try:
+            _point_to(root, previous.name)
+        except OSError as exc:
+            raise IndexWriteFailed(f"{root}/CURRENT could not be switched back ({exc}); free disk space and "
+                                   "run `kb restore` again. The index is as it was") from exc
     return previous.name
 
 
@@ -279,32 +313,3 @@ def check_fresh(manifest: dict, embedder_fingerprint: dict, settings: dict, corp
                + [f"changed {n}" for n in sorted(corpus.keys() & old.keys()) if corpus[n] != old[n]])
     if changes:
         raise StaleIndex(f"the corpus changed since index/ was built ({'; '.join(changes)}); {FIX}")
-
-
-def _cache_path(root: Path, model: str) -> Path:
-    return root / "cache" / (re.sub(r"[^\w.-]+", "_", model) + ".npz")
-
-
-def load_cache(root: Path, model: str) -> dict[str, np.ndarray]:
-    """Embeddings by content hash; an unreadable cache is simply empty (it is only a cache)."""
-    try:
-        with np.load(_cache_path(root, model), allow_pickle=False) as data:
-            keys, vectors = data["keys"], data["vectors"]
-    except (OSError, ValueError, KeyError):
-        return {}
-    if len(keys) != len(vectors):
-        return {}
-    return dict(zip(keys.tolist(), vectors))
-
-
-def save_cache(root: Path, model: str, cache: dict[str, np.ndarray], keep: set[str]) -> None:
-    """Keep the vectors of the current chunks only; one file, written beside and renamed."""
-    keys = [k for k in cache if k in keep]
-    if not keys:
-        return
-    path = _cache_path(root, model)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
-    with open(tmp, "wb") as f:
-        np.savez(f, keys=np.array(keys), vectors=np.stack([cache[k] for k in keys]).astype(np.float32))
-    os.replace(tmp, path)

@@ -5,6 +5,7 @@ import bisect
 import hashlib
 import json
 import math
+import stat
 import re
 import subprocess
 import sys
@@ -15,12 +16,12 @@ from pathlib import Path
 from .clean import clean_text
 from .errors import UnreadableFile
 from .files import file_sha256
+from .layout import layout_pages, page_separators, pages_from_worker
 from .records import DocMeta, Document
 
 MANIFEST = "manifest.toml"
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 SUFFIXES = TEXT_SUFFIXES | {".pdf"}
-PAGE_BREAK = "\n\n"
 MAX_PDF_BYTES = 200 * 2**20
 MAX_TEXT_BYTES = 50 * 2**20
 MAX_PAGES = 5000
@@ -80,25 +81,27 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
 
 
 def read_pdf(path: Path) -> tuple[str, list[int]]:
-    """The text of every page, joined, and the raw offset where each page starts.
+    """The text of every page in reading order (kb/layout.py), joined, and the raw offset where
+    each page starts. Pages are joined by a blank line, or by a line break where a sentence runs on.
 
-    pypdf has no time or memory limit of its own, so it runs in a child process with both:
-    a looping cross-reference table or a stream that inflates to gigabytes costs a message."""
+    The PDF libraries have no time or memory limit of their own, so they run in a child process
+    with both: a looping cross-reference table or a stream that inflates to gigabytes costs a message."""
     size = path.stat().st_size
     if size > MAX_PDF_BYTES:
         raise UnreadableFile(f"{path.name}: {size / 2**20:,.0f} MB is over the {MAX_PDF_BYTES // 2**20} MB "
                              "limit for a PDF; split it", kind="too large")
-    pages = _pages_in_child(path)
+    pages = layout_pages(pages_from_worker(_pages_in_child(path)))
     if not any(p.strip() for p in pages):
         raise UnreadableFile(f"{path.name}: the PDF has no text layer (scanned?); run OCR on it first", kind="no text")
-    starts, pos = [], 0
-    for page in pages:
-        starts.append(pos)
-        pos += len(page) + len(PAGE_BREAK)
-    return PAGE_BREAK.join(pages), starts
+    starts, parts = [], []
+    for page, separator in zip(pages, ["", *page_separators(pages)]):
+        parts.append(separator)
+        starts.append(sum(map(len, parts)))
+        parts.append(page)
+    return "".join(parts), starts
 
 
-def _pages_in_child(path: Path) -> list[str]:
+def _pages_in_child(path: Path) -> list[dict]:
     worker = Path(__file__).with_name("pdf_worker.py")
     try:
         done = subprocess.run([sys.executable, "-I", str(worker), str(path), str(MAX_PAGES), str(PDF_MEMORY),
@@ -147,10 +150,43 @@ def load_file(path: Path, meta: DocMeta) -> tuple[Document, list[str]]:
     return doc, warnings
 
 
+def scan_corpus(folder: Path) -> tuple[list[Path], list[tuple[str, UnreadableFile]]]:
+    """The corpus folder's documents in a stable order, and what is there but cannot be one: a
+    link to a file outside the folder (never read), a folder, a FIFO or device (never opened)."""
+    root = folder.resolve()
+    files, refused = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name == MANIFEST:
+            continue
+        problem = _not_a_document(path, root)
+        if problem:
+            refused.append((path.name, problem))
+        else:
+            files.append(path)
+    return files, refused
+
+
+def _not_a_document(path: Path, root: Path) -> UnreadableFile | None:
+    real = path.resolve()
+    if real.parent != root and root not in real.parents:
+        return UnreadableFile(f"{path.name}: a link to {real}, outside the corpus folder; not read. Copy the "
+                              "file into the corpus folder instead", kind="outside the corpus")
+    try:
+        mode = real.stat().st_mode
+    except OSError as exc:
+        return UnreadableFile(f"{path.name}: cannot be read ({exc.strerror})", kind="unreadable")
+    if stat.S_ISDIR(mode):
+        return UnreadableFile(f"{path.name}: a folder, not a file; kb reads the files directly in the corpus "
+                              "folder", kind="folder")
+    if not stat.S_ISREG(mode):
+        return UnreadableFile(f"{path.name}: not a regular file (a pipe, socket or device); not opened",
+                              kind="not a file")
+    return None
+
+
 def corpus_files(folder: Path) -> list[Path]:
     """Every file of the corpus folder that is meant as a document, in a stable order."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.name.startswith(".") and p.name != MANIFEST)
+    return scan_corpus(folder)[0]
 
 
 def load_corpus(folder: Path) -> Loaded:
@@ -160,9 +196,12 @@ def load_corpus(folder: Path) -> Loaded:
         raise UnreadableFile(f"{folder}: no corpus folder there; create it and put reports in it")
     manifest = read_manifest(folder / MANIFEST)
     loaded = Loaded()
+    files, refused = scan_corpus(folder)
+    for name, problem in refused:
+        _skip(loaded, problem, name)
     ids: dict[str, str] = {}
     contents: dict[str, str] = {}  # hash of the bytes or of the cleaned text -> first file name
-    for path in corpus_files(folder):
+    for path in files:
         meta = manifest.get(path.name)
         if meta is None and path.suffix.lower() in SUFFIXES:
             meta = meta_from_name(path)
@@ -177,14 +216,18 @@ def load_corpus(folder: Path) -> Loaded:
                 raise UnreadableFile(f"{path.name}: its id '{doc.meta.doc_id}' is used by {ids[doc.meta.doc_id]} "
                                      "already; rename it", kind="duplicate id")
         except UnreadableFile as exc:
-            loaded.skipped.append((path.name, str(exc)))
-            loaded.skip_counts[exc.kind] = loaded.skip_counts.get(exc.kind, 0) + 1
+            _skip(loaded, exc, path.name)
             continue
         contents.update({raw_hash: path.name, text_hash: path.name})
         ids[doc.meta.doc_id] = path.name
         loaded.warnings.extend(warnings)
         loaded.documents.append(doc)
     return loaded
+
+
+def _skip(loaded: Loaded, problem: UnreadableFile, name: str) -> None:
+    loaded.skipped.append((name, str(problem)))
+    loaded.skip_counts[problem.kind] = loaded.skip_counts.get(problem.kind, 0) + 1
 
 
 def _check_new(contents: dict[str, str], digest: str, name: str) -> None:

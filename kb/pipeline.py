@@ -12,17 +12,18 @@ import numpy as np
 
 from . import index as store
 from .answer import asked, highlight, idf_table
+from .cache import load_cache, save_cache
 from .confidence import confidence, features, load_calibration
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
 from .embed import Embedder, Progress, content_hash, embed_with_cache
 from .errors import BadQuery, IndexMissing, UnreadableFile
 from .files import file_sha256
 from .lexical import build_bm25, strip_invisible, tokenize
-from .load import MANIFEST, Loaded, corpus_files, load_corpus
+from .load import MANIFEST, Loaded, load_corpus, scan_corpus
 from .records import Answer, Chunk, Passage
 from .retrieve import Filters, make_query, search, unit_similarities
-from .units import vector_units
 from .series import Fact, Series, covers, document_facts, find_series, link_series
+from .units import vector_units
 from .verify import FOUND_AT, NEAR_AT, Located, QuoteIndex, Verdict, build_quote_index, check_quote, locate, word_diff
 
 MAX_QUESTION = 1000
@@ -51,11 +52,14 @@ def passage_text(chunk: Chunk) -> str:
 
 
 def corpus_hashes(corpus: Path) -> dict[str, str]:
-    """A hash per document and of the manifest: new titles or years make the index stale too."""
+    """A hash per document and of the manifest: new titles or years make the index stale too.
+    What cannot be a document (a link out of the folder, a FIFO) is named, never read: a new one
+    makes the index stale, so the next ingest reports it."""
     if not corpus.is_dir():
         raise UnreadableFile(f"{corpus}: no corpus folder there; give --corpus the folder of the reports")
-    files = corpus_files(corpus) + [p for p in [corpus / MANIFEST] if p.exists()]
-    return {p.name: file_sha256(p) for p in files}
+    files, refused = scan_corpus(corpus)
+    files += [p for p in [corpus / MANIFEST] if p.exists()]
+    return {**{name: f"not read: {exc.kind}" for name, exc in refused}, **{p.name: file_sha256(p) for p in files}}
 
 
 def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:
@@ -89,7 +93,7 @@ def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
     units = [(row, span, text) for row, c in enumerate(chunks) for span, text in vector_units(c.text)]
     spans = [(row, s, e) for row, (s, e), _ in units]
     unit_texts = [text for _, _, text in units]
-    cache = store.load_cache(index_root, embedder.name)
+    cache = load_cache(index_root, embedder.name)
     new = len({content_hash(t) for t in texts} - cache.keys())
     every = embed_with_cache(embedder, texts + unit_texts, cache, progress)  # one progress bar for both
     vectors, unit_vectors = every[:len(texts)], every[len(texts):]
@@ -103,7 +107,7 @@ def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
                   "text": d.text} for d in loaded.documents]
     store.save_index(index_root, manifest, chunks, documents, vectors, build_bm25(texts),
                      (np.array(spans, dtype=np.int64).reshape(-1, 3), unit_vectors))
-    store.save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts + unit_texts})
+    save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts + unit_texts})
     return IngestReport(documents=len(loaded.documents), chunks=len(chunks), embedded=new,
                         skipped=loaded.skipped, skip_counts=loaded.skip_counts, warnings=loaded.warnings,
                         repairs={d.meta.doc_id: d.repairs for d in loaded.documents})

@@ -45,9 +45,11 @@ class Chunk:
 
     @property
     def citation(self) -> str:
-        where = f", {self.section}" if self.section else ""
-        page = f", p. {self.page}" if self.page else ""
-        return f"IND, {self.title} ({self.year}){where}{page}"
+        """Report, year, section and, for a PDF, the page the passage starts on. A text report has
+        no pages: its section says where; text before the first heading says so."""
+        where = self.section or "before the first heading"
+        page = f", p. {self.page}" if self.page and self.page >= 1 else ""
+        return f"IND, {self.title} ({self.year}), {where}{page}"
 
 
 @dataclass

@@ -33,7 +33,17 @@ def pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
 
 def marked(text: str, spans: list[tuple[int, int]]) -> str:
     """The text as Markdown with the spans highlighted; built from escaped pieces only."""
-    return "".join(f":orange-background[**{md_escape(p)}**]" if lit else md_escape(p) for p, lit in pieces(text, spans))
+    return "".join(highlighted(p) if lit else md_escape(p) for p, lit in pieces(text, spans))
+
+
+def highlighted(piece: str) -> str:
+    """A highlighted piece, each line marked on its own: a mark that spans a line or paragraph
+    break is not Markdown any more and shows as raw `[** ... **]`. Spaces stay outside the marks."""
+    out = []
+    for part in re.split(r"(\s*\n\s*)", piece):
+        lead, core, trail = re.fullmatch(r"(\s*)(.*?)(\s*)", part, re.S).groups()
+        out.append(md_escape(lead) + (f":orange-background[**{md_escape(core)}**]" if core else "") + md_escape(trail))
+    return "".join(out)
 
 
 def csv_cell(value: object) -> str:

@@ -33,6 +33,7 @@ import faiss
 import numpy as np
 
 from kb import index as store
+from kb.cache import load_cache
 from kb import vectors
 from kb.chunk import mentioned_years
 from kb.embed import content_hash, get_embedder
@@ -54,7 +55,7 @@ def prepare(work: Path) -> float:
     embedder = get_embedder()
     ingest(ROOT / "corpus", work / "real", embedder)
     real = store.open_index(work / "real")
-    cache = store.load_cache(work / "real", embedder.name)
+    cache = load_cache(work / "real", embedder.name)
     base = np.stack([cache[content_hash(passage_text(c))] for c in real.chunks])
     np.save(work / "base.npy", base.astype(np.float32))
     rows = [{**dataclasses.asdict(c), "period": real.documents[c.doc_id]["period"]} for c in real.chunks]

@@ -136,7 +136,7 @@ def test_read_in_context_shows_the_section_with_the_passage_marked(app):
     app.text_input(key="q").input("Aantal ontvangen klachten 2016").run()
     app.button(key=next(b.key for b in app.button if b.key and b.key.startswith("ctx-"))).click().run()
     assert not app.exception
-    assert app.subheader and app.subheader[0].value == "IND Jaarverslag 2016 (2016)"
+    assert app.subheader and app.subheader[0].value.replace("\\", "") == "IND Jaarverslag 2016 (2016)"
     assert ":orange-background[**" in all_markdown(app)
     assert any(b.label == "Terug naar de resultaten" for b in app.button)
 
@@ -271,3 +271,31 @@ def test_a_question_the_reports_do_not_answer_is_said_so_above_the_passages(app)
     assert any(m.value.startswith("**IND,") for m in app.markdown)  # the closest passages still follow
     app.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
     assert not any("niet te beantwoorden" in w.value for w in app.warning)
+
+
+MARK = re.compile(r":orange-background\[\*\*(.*?)\*\*\]", re.S)
+
+
+def test_read_in_context_shows_a_title_with_markup_literally_and_marks_across_paragraphs(
+        slice_paths, embedder, tmp_path, monkeypatch):
+    """A report title with maths and a link is text; a marked passage over paragraph breaks is
+    marked line by line (a mark spanning a break would show as raw `[** ... **]`)."""
+    corpus, index = slice_paths
+    shutil.copytree(corpus, tmp_path / "corpus")
+    shutil.copytree(index, tmp_path / "index")
+    manifest = tmp_path / "corpus" / "manifest.toml"
+    title = "IND Jaarverslag 2016 $x^2$ [klik](http://example.com)"
+    manifest.write_text(manifest.read_text("utf-8").replace('"IND Jaarverslag 2016"', f'"{title}"'), "utf-8")
+    ingest(tmp_path / "corpus", tmp_path / "index", embedder)
+    chunk = next(c for c in store.open_index(tmp_path / "index").chunks
+                 if c.doc_id == "ind-jaarverslag-2016" and "\n\n" in c.text.strip())
+    monkeypatch.setenv("KB_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params.update({"lees": chunk.doc_id, "van": str(chunk.start), "tot": str(chunk.end)})
+    at.run()
+    assert not at.exception
+    heading = at.subheader[0].value
+    assert "\\$x^2\\$" in heading and "\\[klik\\]\\(http" in heading and heading.replace("\\", "") == f"{title} (2016)"
+    marks = [m for md in at.markdown for m in MARK.findall(md.value)]
+    assert len(marks) > 2 and not [m for m in marks if "\n" in m or m != m.strip()]

@@ -64,3 +64,26 @@ def test_cleaning_is_idempotent_on_the_corpus():
 def test_apply_edits_maps_new_to_old():
     text, offsets = apply_edits("ab  cd", [(2, 4, " ")])
     assert text == "ab cd" and offsets == [0, 1, 2, 4, 5, 6]
+
+
+@pytest.mark.parametrize("hyphen", ["-", "\u2010", "\u2011", "\u00ad"])
+def test_every_hyphen_kind_at_a_line_end_is_repaired_alike(hyphen):
+    raw = f"Er werden klachten inge{hyphen}\ndiend in okto{hyphen}\nber door een Irake{hyphen}\nse asielzoeker."
+    assert clean_text(raw).text == "Er werden klachten ingediend in oktober door een Irakese asielzoeker."
+    kept = clean_text(f"IND{hyphen}\nmedewerkers en de in{hyphen}\nen uitvoer").text
+    assert kept.split() == [f"IND{hyphen}", "medewerkers", "en", "de", f"in{hyphen}", "en", "uitvoer"]
+
+
+@pytest.mark.parametrize("space", ["", " "])
+@pytest.mark.parametrize("head, tail", [
+    ("behandelde", "klachten"), ("dienstverlening", "krijgt"), ("loketmedewerkers", "hebben"),
+    ("regeerakkoord", "voor"), ("EASO", "herhaaldelijk"), ("asielaanvragen", "steeg"),
+])
+def test_a_line_break_between_two_whole_words_never_glues_them(head, tail, space):
+    assert clean_text(f"De IND {head}{space}\n{tail} in 2016.").text.split() == ["De", "IND", head, tail, "in", "2016."]
+
+
+def test_a_broken_word_the_document_uses_whole_is_joined_whatever_its_case():
+    text = "Het systeem INDiGO is nieuw. Dossiers gaan naar IN\u2010\nDiGO en het asiel en nareis\nbeleid."
+    assert clean_text(text).text == "Het systeem INDiGO is nieuw. Dossiers gaan naar INDiGO en het asiel en nareis\nbeleid."
+    assert "nareisbeleid" in clean_text("Het nareisbeleid. Het asiel en nareis\nbeleid.").text

@@ -118,3 +118,25 @@ def test_ask_json_says_whether_the_reports_answer_and_carries_the_facts(slice_pa
     assert main(["--corpus", str(corpus), "--index", str(index), "ask", "Hoeveel kost een paspoort bij de gemeente?"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("the reports seem not to answer this question") and "1." in text
+
+
+def test_a_reader_that_goes_away_ends_kb_quietly(slice_paths):
+    """`kb ask ... | head -1`: the pipe is closed before kb writes; no BrokenPipeError traceback."""
+    corpus, index = slice_paths
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-m", "kb.cli", "--corpus", str(corpus), "--index", str(index),
+                              "ask", "klachten", "-k", "10"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    child.stdout.close()  # the reader has gone before the model is even loaded
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=300) == 141 and "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_a_file_name_with_a_newline_stays_on_one_report_line(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "verslag-2020.md").write_text("# Verslag\n\nDe IND ontving in 2020 veel klachten over aanvragen.", "utf-8")
+    (corpus / "kapot\nskipped: alles.pdf").write_bytes(b"%PDF-1.4 kapot")
+    assert main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ingest"]) == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("skipped: ")]
+    assert lines == ["skipped: kapot\\nskipped: alles.pdf: not a readable PDF" + lines[0].split("not a readable PDF", 1)[1]]

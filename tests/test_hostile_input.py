@@ -111,3 +111,33 @@ def test_ingest_summary_counts_what_was_skipped_and_why(hostile_corpus, tmp_path
     assert code == 0
     assert "files skipped (" in out and "1 encrypted" in out and "1 duplicate" in out and "1 binary" in out
     assert "skipped: geheim.pdf: the PDF is encrypted" in err
+
+
+def test_links_out_of_the_corpus_folders_and_fifos_are_reported_never_read(tmp_path, capsys):
+    """`ln -s /etc/passwd corpus/evil.txt` must not put the password file in the index."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "verslag-2020.md").write_text(GOOD, "utf-8")
+    secret = tmp_path / "elders" / "geheim.txt"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", "utf-8")
+    (corpus / "evil.txt").symlink_to(secret)
+    (corpus / "evil-map.md").symlink_to(secret.parent, target_is_directory=True)
+    (corpus / "binnen.txt").symlink_to(corpus / "verslag-2020.md")  # inside: read, then a duplicate
+    (corpus / "x.pdf").mkdir()
+    os.mkfifo(corpus / "pijp.txt")  # opening it would block the ingest
+    started = time.monotonic()
+    code = main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ingest"])
+    out, err = capsys.readouterr()
+    assert code == 0 and time.monotonic() - started < 60
+    assert "skipped: evil.txt: a link to" in err and "outside the corpus folder; not read" in err
+    assert "skipped: evil-map.md: a link to" in err and "skipped: x.pdf: a folder, not a file" in err
+    assert "skipped: pijp.txt: not a regular file" in err and "1 duplicate" in out
+    assert "2 outside the corpus" in out and "1 folder" in out and "1 not a file" in out
+    code = main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ask", "root:x:0:0", "--json"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "root:x" not in out.replace('"query": "root:x:0:0"', "")
+    (corpus / "later.txt").symlink_to(secret)  # added after the index was built: reported too
+    assert main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ingest"]) == 0
+    out, err = capsys.readouterr()
+    assert "skipped: later.txt: a link to" in err and "3 outside the corpus" in out

@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kb import cache
 from kb import index as store
+from kb.cache import load_cache
 from kb.errors import DamagedIndex, IndexBusy, IndexWriteFailed
 from kb.pipeline import KnowledgeBase, ingest
 
@@ -73,10 +75,33 @@ def _reseal(gen: Path) -> None:
     themselves (FAISS, JSON) meet the damaged bytes."""
     manifest = json.loads((gen / "manifest.json").read_text("utf-8"))
     manifest["files"] = {name: store.file_sha256(gen / name) for name in manifest["files"]}
-    (gen / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    (gen / "manifest.json").write_text(json.dumps(store.seal(manifest)), "utf-8")
+
+
+def _edit_manifest(gen: Path, change) -> None:
+    manifest = json.loads((gen / "manifest.json").read_text("utf-8"))
+    change(manifest)
+    (gen / "manifest.json").write_text(json.dumps(manifest, indent=1), "utf-8")
+
+
+def _digit_in_a_checksum(gen: Path) -> None:
+    """One digit of vectors.faiss's recorded checksum changed: the file itself is intact."""
+    def change(m):
+        digest = m["files"]["vectors.faiss"]
+        m["files"]["vectors.faiss"] = ("1" if digest[0] == "0" else "0") + digest[1:]
+    _edit_manifest(gen, change)
+
+
+def _corpus_hash_changed(gen: Path) -> None:
+    def change(m):
+        name = sorted(m["corpus"])[0]
+        m["corpus"][name] = "0" * 64
+    _edit_manifest(gen, change)
 
 
 DAMAGE = {
+    "a digit changed in a recorded checksum": (_digit_in_a_checksum, "manifest.json is damaged"),
+    "a corpus hash changed in the manifest": (_corpus_hash_changed, "manifest.json is damaged"),
     "faiss cut in half": (_truncate_faiss, "vectors.faiss"),
     "faiss cut in half, checksums resealed": (lambda g: (_truncate_faiss(g), _reseal(g)), "vectors.faiss|cannot be read"),
     "byte flipped in chunk records": (_flip_chunk_byte, "chunks.jsonl"),
@@ -229,6 +254,60 @@ def test_planted_pickles_are_never_loaded(two_builds, tmp_path):
         store.open_index(index)
     cache = next((index / "cache").glob("*.npz"))
     np.savez(cache, keys=np.array([Payload(sentinel)], dtype=object), vectors=np.zeros((1, 64)))
-    assert store.load_cache(index, FakeEmbedder().name) == {}
+    assert load_cache(index, FakeEmbedder().name) == {}
     ingest(corpus, index, FakeEmbedder(), force=True)
     assert not sentinel.exists()
+
+
+def _no_space(*_args, **_kwargs):
+    raise OSError(28, "No space left on device")
+
+
+def _faiss_disk_full(monkeypatch):
+    def write_index(index, path):  # FAISS writes part of the file, then reports the error as it does
+        Path(path).write_bytes(b"IxF2 partial")
+        raise RuntimeError("Error in faiss::FileIOWriter::operator() at FileIOWriter: "
+                           "fwrite failed: No space left on device")
+    monkeypatch.setattr(store.faiss, "write_index", write_index)
+
+
+def _pointer_disk_full(monkeypatch):
+    def open_(path, *args, **kwargs):  # the pointer file is created, its write fails
+        f = open(path, *args, **kwargs)
+        if Path(path).name == "CURRENT.tmp":
+            f.close()
+            _no_space()
+        return f
+    monkeypatch.setattr(store, "open", open_, raising=False)
+
+
+def _cache_disk_full(monkeypatch):
+    def savez(f, **_arrays):
+        f.write(b"PK\x03\x04 partial")
+        _no_space()
+    monkeypatch.setattr(cache.np, "savez", savez)
+
+
+@pytest.mark.parametrize("harm, switched", [(_faiss_disk_full, False), (_pointer_disk_full, False),
+                                            (_cache_disk_full, True)])
+def test_disk_full_is_kbs_own_message_and_leaves_nothing_half_written(two_builds, monkeypatch, capsys, harm, switched):
+    """Disk full at the FAISS write, at the switch of CURRENT and at the cache save after it:
+    exit 2 with kb's message, no CURRENT.tmp, no partial cache or generation, the index whole."""
+    from kb.cli import main
+
+    corpus, index = two_builds
+    before = store.current_generation(index)
+    generations = sorted(p.name for p in index.glob("gen-*"))
+    monkeypatch.setattr("kb.embed.get_embedder", lambda model=None: FakeEmbedder())
+    harm(monkeypatch)
+    code = main(["--corpus", str(corpus), "--index", str(index), "ingest", "--force"])
+    _, err = capsys.readouterr()
+    monkeypatch.undo()
+    assert code == 2 and err.startswith("kb: ") and "No space left on device" in err and "Traceback" not in err
+    assert not list(index.glob("*.tmp*")) and not list(index.glob(".tmp-*")) and not list(index.rglob("*.tmp.npz"))
+    if switched:
+        assert "built, whole and current" in err and store.current_generation(index) != before
+    else:
+        assert "previous index is still the current one" in err and store.current_generation(index) == before
+        assert sorted(p.name for p in index.glob("gen-*")) == generations
+    assert answers(index)  # whole either way

@@ -68,3 +68,17 @@ def test_invalid_manifest_names_the_file(tmp_path):
     (tmp_path / "manifest.toml").write_text("[[document]]\nid = 'x'\n", "utf-8")
     with pytest.raises(UnreadableFile, match="manifest.toml"):
         load_corpus(tmp_path)
+
+
+def test_every_citation_says_where_and_never_an_empty_page(tmp_path):
+    from kb.chunk import chunk_document
+
+    for doc in load_corpus(CORPUS).documents:  # text reports: no pages known
+        for chunk in chunk_document(doc):
+            assert chunk.page is None and "p." not in chunk.citation.split("),")[-1]
+            assert chunk.citation.endswith(", " + (chunk.section or "before the first heading"))
+    body = "De IND ontving in dat jaar veel klachten over de behandeling van aanvragen. " * 9
+    path = make_pdf(tmp_path / "verslag-2020.pdf", [f"Klachten\n\n{body}", f"Asiel\n\n{body}"])
+    doc, _ = load_file(path, meta_from_name(path))
+    chunks = chunk_document(doc)
+    assert {c.page for c in chunks} == {1, 2} and all(c.citation.endswith(f", p. {c.page}") for c in chunks)

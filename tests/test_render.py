@@ -43,3 +43,10 @@ def test_csv_neutralises_formulas_and_keeps_quote_and_citation():
 def test_markdown_export_quotes_with_citation():
     text = results_markdown("klachten", [("klachten", passage())])
     assert "> =SUM\\(A1\\)" in text and "— IND, Jaarresultaten 2012 \\(2012\\), Klachten" in text
+
+
+def test_a_highlight_over_a_paragraph_break_is_marked_line_by_line():
+    text = "Klachten\n\nDe IND ontving 4.750 klachten.\nDat is meer."
+    out = marked(text, [(0, len(text))])
+    assert out == (":orange-background[**Klachten**]  \n  \n:orange-background[**De IND ontving 4\\.750 klachten\\.**]"
+                   "  \n:orange-background[**Dat is meer\\.**]")
