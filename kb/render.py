@@ -80,3 +80,93 @@ def series_json(series) -> dict:
             "points": [{"year": f.year, "value": f.value, "as_written": f.as_written, "citation": f.citation,
                         "doc_id": f.doc_id, "report": f.report, "row_label": f.label, "start": f.start,
                         "end": f.end, "disputed": f.year in series.disputed} for f in series.facts]}
+
+
+KIND_WORDS = {
+    "nl": {"number": "getal", "date": "datum of jaar", "negation": "ontkenning", "direction": "richting of vergelijking",
+           "name": "naam", "wording": "woorden"},
+    "en": {"number": "number", "date": "date or year", "negation": "negation", "direction": "direction or comparison",
+           "name": "name", "wording": "wording"},
+}
+_SAYS = {"nl": ("Het rapport zegt {r}, uw tekst {t}", "Uw tekst voegt {t} toe", "Uw tekst laat {r} weg"),
+         "en": ("The report says {r}, your text {t}", "Your text adds {t}", "Your text leaves out {r}")}
+
+
+def change_words(change, lang: str = "nl") -> str:
+    """A claim change in plain words: "Getal: het rapport zegt 48.000, uw tekst 46.000"."""
+    both, added, left_out = _SAYS[lang]
+    form = both if change.report and change.text else added if change.text else left_out
+    said = form.format(r=f"‘{change.report}’", t=f"‘{change.text}’")
+    return f"{KIND_WORDS[lang][change.kind].capitalize()}: {said[0].lower()}{said[1:]}"
+
+
+def change_json(change) -> dict:
+    return {"kind": change.kind, "report": change.report, "text": change.text}
+
+
+def verdict_json(v) -> dict:
+    """The object of `kb verify --json`."""
+    from .answer import passage_json
+
+    return {"text": v.text, "verdict": v.verdict, "found": v.found, "exact": v.exact, "score": round(v.score, 4),
+            "changes": [change_json(c) for c in v.changes], "omitted": v.omitted,
+            "match": passage_json(v.match, 1) if v.match else None,
+            "source": passage_json(v.source, 1) if v.source else None,
+            "parts": [passage_json(p, r) for r, p in enumerate(v.parts, 1)],
+            "note": TRANSLATION_NOTE if v.translation else "", "diff": v.diff,
+            "closest": [passage_json(p, r) for r, p in enumerate(v.closest, 1)]}
+
+
+TRANSLATION_NOTE = ("the text reads as English: a translation is not a quote, so it is not found; "
+                    "the closest passage may be the Dutch it translates")
+
+
+def citation_of(v) -> str:
+    passage = v.match or v.source
+    return passage.chunk.citation if passage else ""
+
+
+def sentence_row(v, lang: str = "en") -> dict:
+    """One row of an article check: sentence, verdict, changes in plain words, citation."""
+    changes = [change_words(c, lang) for c in v.changes]
+    if v.verdict == "partial":
+        changes += [("weggelaten: " if lang == "nl" else "left out: ") + " ".join(v.omitted)] if v.omitted else []
+        changes += [("ook uit: " if lang == "nl" else "also from: ") + p.chunk.citation for p in v.parts]
+    return {"sentence": v.text, "checked": v.checked, "verdict": v.verdict, "changes": "; ".join(changes),
+            "citation": citation_of(v)}
+
+
+def _wrapped(piece: str, style: str) -> str:
+    """`style` ("…[**{}**]") around the piece's words, its outer whitespace left outside."""
+    core = piece.strip()
+    if not core:
+        return md_escape(piece)
+    lead, trail = piece[:len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()):]
+    return md_escape(lead) + style.format(md_escape(core)) + md_escape(trail)
+
+
+def marked_changes(text: str, quote: tuple[int, int], changed: list[tuple[int, int]]) -> str:
+    """The passage as Markdown: the quoted stretch highlighted, the report's words that the
+    text changed struck through in red. Built from escaped pieces only."""
+    cuts = sorted({0, len(text), *quote, *(p for span in changed for p in span)})
+    out = []
+    for start, end in zip(cuts, cuts[1:]):
+        piece = text[start:end]
+        if any(s <= start and end <= e for s, e in changed):
+            out.append(_wrapped(piece, ":red-background[~~{}~~]"))
+        elif quote[0] <= start and end <= quote[1]:
+            out.append(_wrapped(piece, ":orange-background[**{}**]"))
+        else:
+            out.append(md_escape(piece))
+    return "".join(out)
+
+
+VERDICTS = ("exact", "equivalent", "altered", "partial", "not_found")
+
+
+def article_json(verdicts: list) -> dict:
+    """The object of `kb verify --file --json`: a row per checked sentence, and the totals."""
+    rows = [{"sentence": v.text, "checked": v.checked or v.text, "verdict": v.verdict, "found": v.found,
+             "score": round(v.score, 4), "changes": [change_json(c) for c in v.changes], "omitted": v.omitted,
+             "citation": citation_of(v), "parts": [p.chunk.citation for p in v.parts]} for v in verdicts]
+    return {"sentences": rows, "totals": {k: sum(v.verdict == k for v in verdicts) for k in VERDICTS}}
