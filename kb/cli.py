@@ -211,7 +211,7 @@ def cmd_verify(args) -> int:
     text = check_quote(args.text)  # before loading anything
     v = open_kb(args).verify(text)
     if args.json:
-        from .render import verdict_json
+        from .verdict_view import verdict_json
 
         print(json.dumps(verdict_json(v), ensure_ascii=False, indent=1))
         return 0
@@ -220,7 +220,7 @@ def cmd_verify(args) -> int:
 
 
 def _print_verdict(v) -> None:
-    from .render import TRANSLATION_NOTE, change_words
+    from .verdict_view import TRANSLATION_NOTE, change_words
 
     passage = v.match or v.source
     if passage:
@@ -244,7 +244,7 @@ def _print_verdict(v) -> None:
 
 def _verify_file(args) -> int:
     from .errors import UnreadableFile
-    from .render import article_json, sentence_row
+    from .verdict_view import article_json, sentence_row
 
     try:
         text = args.file.read_text("utf-8")

@@ -157,6 +157,7 @@ def _combine(text: str, each: list[tuple[int, int, Finding | None]], found: list
             cmp.changes.append(Change("wording", "", " ".join(text[lo:hi].split())))
             continue
         cmp.words, cmp.covered = cmp.words + f.comparison.words, cmp.covered + f.comparison.covered
+        cmp.anchor = max(cmp.anchor, f.comparison.anchor)
         cmp.changes += f.comparison.changes
         cmp.omitted += f.comparison.omitted
         parts += f.parts

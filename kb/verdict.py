@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from rapidfuzz.distance import Indel
 
+from .lexical import STOPWORDS
 from .tokens import MULTIPLIERS, Token, value
 
 ARTICLES = frozenset({"de", "het", "een", "t", "n"})
@@ -54,6 +55,7 @@ class Comparison:
     words: int = 0  # text words (not punctuation)
     exact: bool = True
     gaps: list[tuple[int, int]] = field(default_factory=list)  # text token ranges not in the report
+    anchor: int = 0  # words in the longest run of the report's own that has a word other than a stop word
     lead: int = 0  # text tokens before the report's first (the text begins with words of its own)
     trail: int = 0  # text tokens after the report's last
 
@@ -191,6 +193,12 @@ def classify(src: list[Token], dst: list[Token], block: Block, src_text: str, ds
     return changes, [spelled([x], src_text) for x in sorted(omitted, key=lambda x: x.start)]
 
 
+def _run(tokens: list[Token]) -> int:
+    """The words of an equal run, or 0 when all are stop words ("bij de IND" anchors nothing)."""
+    words = [t for t in tokens if t.kind != "punct"]
+    return len(words) if any(t.form not in STOPWORDS for t in words) else 0
+
+
 def _moves(src: list[Token], dst: list[Token], differ: list[Block]) -> list[tuple[Block, Block]]:
     """Words the text moved: a block only left out in one place and only added in another,
     the same words (the order of words can change a claim: a move is a wording change)."""
@@ -218,6 +226,7 @@ def compare(src: list[Token], dst: list[Token], src_text: str, dst_text: str) ->
                                   (src[a].start, src[b - 1].end)))
     moved = {blk for pair in moves for blk in pair}
     words = [0] + [int(t.kind != "punct") for t in dst]
+    out.anchor = max((_run(dst[c:d]) for _, _, c, d in equal), default=0)
     for a, b, c, d in equal + differ:
         if (a, b, c, d) in moved:
             out.covered += sum(words[c + 1:d + 1])
@@ -233,13 +242,15 @@ def compare(src: list[Token], dst: list[Token], src_text: str, dst_text: str) ->
 
 
 ALTERED_AT = 0.6  # share of a text's words that must be the report's own for it to be a changed quote
+ANCHOR = 3  # and it must have a run of this many words of the report's, in order, not all stop words
 
 
 def decide(cmp: Comparison, parts: int = 0) -> str:
-    """The verdict: not_found unless most of the text's words are the report's; then altered
+    """The verdict: not_found unless most of the text's words are the report's, with a run of
+    them in the report's order (an anchor); then altered
     on any claim change, partial when words are left out or parts come from elsewhere, else
     exact or equivalent."""
-    if not cmp.words or cmp.covered / cmp.words < ALTERED_AT:
+    if not cmp.words or cmp.covered / cmp.words < ALTERED_AT or cmp.anchor < min(ANCHOR, cmp.words):
         return "not_found"
     if cmp.changes:
         return "altered"
