@@ -153,15 +153,24 @@ def _same(kind: str, report: list[Token], text: list[Token]) -> bool:
 
 
 def _with_units(tokens: list[Token], side: list[Token]) -> list[Token]:
-    """The tokens from the first to the last of `side`, with the units and multipliers next to them."""
+    """The tokens from the first to the last of `side`, widened to the whole amount as written:
+    the number, its units and multiplier ("€ 2,5 miljoen", "1,1%")."""
     if not side:
         return side
     lo, hi = tokens.index(side[0]), tokens.index(side[-1]) + 1
-    while hi < len(tokens) and (tokens[hi].form in UNITS or tokens[hi].form in MULTIPLIERS):
-        hi += 1
-    while lo > 0 and tokens[lo - 1].form == "€":
+
+    def part(t: Token) -> bool:
+        return t.form in UNITS or t.form in MULTIPLIERS or value(t) is not None
+    while lo > 0 and part(tokens[lo - 1]) and (tokens[lo - 1].form == "€" or not value(tokens[lo])):
         lo -= 1
+    while hi < len(tokens) and part(tokens[hi]) and (tokens[hi - 1].form == "€" or not value(tokens[hi])):
+        hi += 1
     return tokens[lo:hi]
+
+
+def _beside(tokens: list[Token], at: int) -> list[Token]:
+    """The number just before position `at`, where a unit or multiplier was added or dropped."""
+    return [tokens[at - 1]] if at > 0 and value(tokens[at - 1]) is not None else []
 
 
 def _words(tokens: list[Token]) -> str:
@@ -184,11 +193,11 @@ def classify(src: list[Token], dst: list[Token], block: Block, src_text: str, ds
     for kind, r, t in [*((k, report.get(k, []), text.get(k, [])) for k in CLAIM_KINDS), ("wording", content_r, content_t)]:
         if _same(kind, r, t):
             continue
-        if not t and kind not in ("negation", "direction"):
-            omitted += r  # left out, not changed: the quote is partial
+        if not t and kind not in ("negation", "direction") and not (kind == "number" and not amounts(r)[0]):
+            omitted += r  # left out, not changed: the quote is partial (but a unit left out changes the amount)
         else:
-            if kind == "number":  # as the reader reads it: "1,1%", "€ 18 miljoen"
-                r, t = _with_units(src, r), _with_units(dst, t)
+            if kind == "number":  # as the reader reads it: "1,1%", "€ 18 miljoen"; "12%" -> "12"
+                r, t = _with_units(src, r or _beside(src, a)), _with_units(dst, t or _beside(dst, c))
             changes.append(Change(kind, spelled(r, src_text), spelled(t, dst_text), (r[0].start, r[-1].end) if r else None))
     return changes, [spelled([x], src_text) for x in sorted(omitted, key=lambda x: x.start)]
 

@@ -182,6 +182,14 @@ def test_text_that_is_not_in_the_reports_is_not_found(full_kb, text):
     assert v.score < 0.6
 
 
+@pytest.mark.parametrize("text", ["Klachten bij de IND.", "Het aantal asielaanvragen steeg fors.",
+                                  "Dat schreef de dienst in zijn jaarverslag.", "De IND kreeg meer klachten."])
+def test_a_short_sentence_of_common_words_is_not_a_changed_quote(full_kb, text):
+    """Words the reports use too, but not a run of them in the reports' order: no anchor."""
+    v = full_kb.verify(text)
+    assert (v.verdict, v.found, v.changes, v.source) == ("not_found", False, [], None)
+
+
 @pytest.mark.parametrize("english, dutch", [
     ("The IND therefore wants to be robust and reliable in carrying out its core task, but at the same time agile when needed.",
      EXACT["ind-stand-van-de-uitvoering-2022"]),
