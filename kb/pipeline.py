@@ -27,6 +27,7 @@ from .verify import MAX_QUOTE, NEAR_AT, Located, QuoteIndex, Verdict, build_quot
 
 MAX_QUESTION = 1000
 MAX_ARTICLE = 100_000  # characters of a text checked sentence by sentence
+DENSE_WORDS = 24  # words of a text not found that are embedded to search for its closest passages
 SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text"}
 _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
 _SHARE = re.compile(r"\b(percentage|procent|welk deel|what share|which share|tijdig\w*)\b|%", re.I)
@@ -205,13 +206,15 @@ class KnowledgeBase:
         return word_diff(self.texts[finding.at.doc_id][finding.at.start:finding.at.end], q) if finding else []
 
     def _closest(self, q: str, near: list[Passage], translation: bool) -> list[Passage]:
-        """Up to three passages nearest to `q`: the nearest stretch first, then a search. For a
-        text in English, the passages whose sentence is closest in meaning come first, that
-        sentence marked (the Dutch it may translate)."""
-        found = self.ask(q[:MAX_QUESTION], k=5 if translation else 3)
+        """Up to three passages nearest to `q`: the nearest stretch first, then a search (its
+        dense part on the first DENSE_WORDS words: embedding time grows with length). For a text
+        in English, the passages whose sentence is closest in meaning come first, that sentence
+        marked (the Dutch it may translate)."""
+        question = check_question(q[:MAX_QUESTION])
+        vector = self.embedder.embed_query(" ".join(question.split()[:DENSE_WORDS]))
+        found = self._search(question, vector, k=4 if translation else 3)
         if translation:
-            query = self.embedder.embed_query(q)
-            found = [p for _, p in sorted((self._mark_meaning(query, p) for p in found), key=lambda m: -m[0])]
+            found = [p for _, p in sorted((self._mark_meaning(vector, p) for p in found), key=lambda m: -m[0])]
         ids = {p.chunk.chunk_id for p in near}
         return (near + [p for p in found if p.chunk.chunk_id not in ids])[:3]
 
@@ -235,8 +238,11 @@ class KnowledgeBase:
 
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
         q = check_question(question)
-        query = make_query(q, self.embedder.embed_query(q))
-        passages = search(self.index, query, k=k, filters=Filters(tuple(years), tuple(doc_ids)))
+        return self._search(q, self.embedder.embed_query(q), k, Filters(tuple(years), tuple(doc_ids)))
+
+    def _search(self, q: str, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Passage]:
+        query = make_query(q, vector)
+        passages = search(self.index, query, k=k, filters=filters)
         wants_number = bool(_HOW_MANY.search(q))
         return [dataclasses.replace(p, highlights=highlight(p.chunk.text, list(query.terms), self.idf, wants_number))
                 for p in passages]
