@@ -6,7 +6,10 @@ from __future__ import annotations
 import csv
 import io
 
+from .records import Passage
 from .render import csv_cell, md_escape
+from .verdict import Change
+from .verify import Verdict
 
 VERDICTS = ("exact", "equivalent", "altered", "partial", "not_found")
 VERDICT_WORDS = {
@@ -27,7 +30,7 @@ _SAYS = {"nl": ("Het rapport zegt {r}, uw tekst {t}", "Uw tekst voegt {t} toe", 
          "en": ("The report says {r}, your text {t}", "Your text adds {t}", "Your text leaves out {r}")}
 
 
-def change_words(change, lang: str = "nl") -> str:
+def change_words(change: Change, lang: str = "nl") -> str:
     """A claim change in plain words: "Getal: het rapport zegt 48.000, uw tekst 46.000"."""
     both, added, left_out = _SAYS[lang]
     form = both if change.report and change.text else added if change.text else left_out
@@ -35,11 +38,11 @@ def change_words(change, lang: str = "nl") -> str:
     return f"{KIND_WORDS[lang][change.kind].capitalize()}: {said[0].lower()}{said[1:]}"
 
 
-def change_json(change) -> dict:
+def change_json(change: Change) -> dict:
     return {"kind": change.kind, "report": change.report, "text": change.text}
 
 
-def verdict_json(v) -> dict:
+def verdict_json(v: Verdict) -> dict:
     """The object of `kb verify --json`."""
     from .answer import passage_json
 
@@ -56,12 +59,12 @@ TRANSLATION_NOTE = ("the text reads as English: a translation is not a quote, so
                     "the closest passage may be the Dutch it translates")
 
 
-def citation_of(v) -> str:
+def citation_of(v: Verdict) -> str:
     passage = v.match or v.source
     return passage.chunk.citation if passage else ""
 
 
-def sentence_row(v, lang: str = "en") -> dict:
+def sentence_row(v: Verdict, lang: str = "en") -> dict:
     """One row of an article check: sentence, verdict, changes in plain words, citation."""
     changes = [change_words(c, lang) for c in v.changes]
     if v.verdict == "partial":
@@ -97,7 +100,7 @@ def marked_changes(text: str, quote: tuple[int, int], changed: list[tuple[int, i
 
 
 
-def article_json(verdicts: list) -> dict:
+def article_json(verdicts: list[Verdict]) -> dict:
     """The object of `kb verify --file --json`: a row per checked sentence, and the totals."""
     rows = [{"sentence": v.text, "checked": v.checked or v.text, "verdict": v.verdict, "found": v.found,
              "score": round(v.score, 4), "changes": [change_json(c) for c in v.changes], "omitted": v.omitted,
@@ -105,7 +108,7 @@ def article_json(verdicts: list) -> dict:
     return {"sentences": rows, "totals": {k: sum(v.verdict == k for v in verdicts) for k in VERDICTS}}
 
 
-def article_csv(verdicts: list, lang: str = "nl") -> str:
+def article_csv(verdicts: list[Verdict], lang: str = "nl") -> str:
     """An article check as CSV: sentence, words checked, verdict, changes, citation."""
     out = io.StringIO()
     writer = csv.writer(out)
@@ -142,7 +145,7 @@ PAGE_WORDS = {
 }
 
 
-def source_markdown(passage, changes: list) -> str:
+def source_markdown(passage: Passage, changes: list[Change]) -> str:
     """The passage where a changed text stands, as Markdown: the stretch highlighted, the report's
     words that the text changed struck through."""
     c = passage.chunk
@@ -152,7 +155,7 @@ def source_markdown(passage, changes: list) -> str:
     return marked_changes(c.text, quote, spans)
 
 
-def article_table(verdicts: list, lang: str = "nl") -> list[dict]:
+def article_table(verdicts: list[Verdict], lang: str = "nl") -> list[dict]:
     """The rows of an article check for the app: the verdict in words, a mark only where a
     sentence is in the reports (found, altered or partial), nothing for the rest."""
     marks = {"exact": "🟢", "equivalent": "🟢", "altered": "🟠", "partial": "🟠", "not_found": ""}
