@@ -23,9 +23,9 @@ NEGATIONS = frozenset({"niet", "geen", "nooit", "niets", "niks", "niemand", "ner
 DIRECTIONS = frozenset("""gestegen gedaald stijging stijgingen daling dalingen stijgen dalen stijgt daalt steeg stegen
 daalde daalden toename toenames afname afnames toegenomen afgenomen toenemen afnemen toe af
 meer minder hoger lager hoog laag groter kleiner langer korter sneller langzamer trager vaker eerder later
-ruim bijna ruimschoots nagenoeg circa ongeveer ca zo'n maximaal minimaal minstens hooguit ten minste
+ruim bijna ruimschoots nagenoeg circa ongeveer ca maximaal minimaal minstens tenminste hooguit
 meest minst hoogste laagste grootste kleinste verdubbeld gehalveerd verhoogd verlaagd gegroeid gekrompen groei
-krimp opgelopen teruggelopen gestegen beter slechter verbeterd verslechterd toegenomen verdrievoudigd""".split())
+krimp opgelopen teruggelopen beter slechter verbeterd verslechterd verdrievoudigd""".split())
 MONTHS = frozenset("""januari februari maart april mei juni juli augustus september oktober november december
 jan feb mrt apr jun jul aug sep sept okt nov dec""".split())
 UNITS = ("%", "€")
@@ -223,31 +223,31 @@ def _moves(src: list[Token], dst: list[Token], differ: list[Block]) -> list[tupl
 def compare(src: list[Token], dst: list[Token], src_text: str, dst_text: str) -> Comparison:
     """Every difference between the report's tokens `src` and the text's `dst`, classified."""
     equal, differ = blocks(src, dst)
-    out = Comparison(words=sum(t.kind != "punct" for t in dst))
+    out = Comparison(words=_count(dst), anchor=max((_run(dst[c:d]) for _, _, c, d in equal), default=0))
     ends = [blk for blk in differ if blk[0] == blk[1]]  # only text words, none of the report's
     out.lead = next((d - c for a, b, c, d in ends if c == 0 and a == 0), 0)
     out.trail = next((d - c for a, b, c, d in ends if d == len(dst) and a == len(src)), 0)
     out.exact = all(src[a + i].exact == dst[c + i].exact for a, b, c, _ in equal for i in range(b - a))
     out.exact &= all("".join(t.exact for t in src[a:b]) == "".join(t.exact for t in dst[c:d]) for a, b, c, d in differ)
+    out.covered = sum(_count(dst[c:d]) for _, _, c, d in equal)
     moves = _moves(src, dst, differ)
-    for (a, b, _, _), (_, _, c, d) in moves:
-        out.changes.append(Change("wording", spelled(src[a:b], src_text) + " (moved)", spelled(dst[c:d], dst_text),
-                                  (src[a].start, src[b - 1].end)))
     moved = {blk for pair in moves for blk in pair}
-    words = [0] + [int(t.kind != "punct") for t in dst]
-    out.anchor = max((_run(dst[c:d]) for _, _, c, d in equal), default=0)
-    for a, b, c, d in equal + differ:
-        if (a, b, c, d) in moved:
-            out.covered += sum(words[c + 1:d + 1])
-            continue
-        changes, omitted = classify(src, dst, (a, b, c, d), src_text, dst_text) if (a, b, c, d) in differ else ([], [])
+    for a, b, c, d in differ:
+        changes, omitted = classify(src, dst, (a, b, c, d), src_text, dst_text) if (a, b, c, d) not in moved else ([], [])
         out.changes += changes
         out.omitted += omitted
         if changes:
             out.gaps.append((c, d))
         else:
-            out.covered += sum(words[c + 1:d + 1])
+            out.covered += _count(dst[c:d])  # form only, left out, or moved (a change of its own below)
+    for (a, b, _, _), (_, _, c, d) in moves:
+        out.changes.append(Change("wording", spelled(src[a:b], src_text) + " (moved)", spelled(dst[c:d], dst_text),
+                                  (src[a].start, src[b - 1].end)))
     return out
+
+
+def _count(tokens: list[Token]) -> int:
+    return sum(t.kind != "punct" for t in tokens)
 
 
 ALTERED_AT = 0.6  # share of a text's words that must be the report's own for it to be a changed quote
@@ -256,9 +256,8 @@ ANCHOR = 3  # and it must have a run of this many words of the report's, in orde
 
 def decide(cmp: Comparison, parts: int = 0) -> str:
     """The verdict: not_found unless most of the text's words are the report's, with a run of
-    them in the report's order (an anchor); then altered
-    on any claim change, partial when words are left out or parts come from elsewhere, else
-    exact or equivalent."""
+    them in the report's order (an anchor); then altered on any claim change, partial when
+    words are left out or parts come from elsewhere, else exact or equivalent."""
     if not cmp.words or cmp.covered / cmp.words < ALTERED_AT or cmp.anchor < min(ANCHOR, cmp.words):
         return "not_found"
     if cmp.changes:

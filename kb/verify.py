@@ -22,6 +22,7 @@ from .lexical import normalize, strip_invisible
 NEAR_AT = 0.6  # below this the nearest stretch is no help as context: word salad sharing "de" and "het"
 MAX_QUOTE = 5000
 COMMON = 300  # a word found more often than this votes only when the text has no rarer word
+STRAY = 2  # words of a group of runs at an end of an alignment that may stand apart and be dropped
 BAND = 16  # word positions a vote may be off by (dropped or added words) and still agree
 _WORD = re.compile(r"\w+")
 _SIGNS = ".,;:!?\"'‘’“”()[]%€•*#-–—/… "
@@ -128,18 +129,30 @@ def _extend(window: list[str], words: list[str], run: Run) -> Run:
 
 def _core(window: list[str], words: list[str], equal: list[Run]) -> list[Run]:
     """Equal runs without a run at either end that stands apart from the rest: one whose words the
-    next run also covers (repeated right beside it), or a short one reached only by skipping more
-    report words than the text skips."""
-    def stray(run: Run, gap_src: int, gap_dest: int, covered: bool) -> bool:
-        return covered or (run[1] - run[0] <= 2 and gap_src - gap_dest > 3)
+    next run also covers (repeated right beside it), or a short group (STRAY words or fewer)
+    reached only by skipping more report words than the text skips."""
     equal = sorted(set(_extend(window, words, r) for r in equal))
     equal = [r for r in equal if not any(o[2] <= r[2] and r[3] <= o[3] and o[3] - o[2] > r[3] - r[2] for o in equal)]
-    while len(equal) > 1 and stray(equal[0], equal[1][0] - equal[0][1], equal[1][2] - equal[0][3],
-                                   equal[1][2] <= equal[0][2]):
+    while len(equal) > 1 and equal[1][2] <= equal[0][2]:
         equal = equal[1:]
-    while len(equal) > 1 and stray(equal[-1], equal[-1][0] - equal[-2][1], equal[-1][2] - equal[-2][3],
-                                   equal[-2][3] >= equal[-1][3]):
+    while len(equal) > 1 and equal[-2][3] >= equal[-1][3]:
         equal = equal[:-1]
+    return _strip_strays(_strip_strays(equal)[::-1], backwards=True)[::-1]
+
+
+def _strip_strays(equal: list[Run], backwards: bool = False) -> list[Run]:
+    """`equal` less its first runs while they hold at most STRAY words and a jump follows them
+    (more report words skipped than text words). With `backwards` the runs come last first."""
+    def jump(a: Run, b: Run) -> bool:
+        (x, y) = (b, a) if backwards else (a, b)
+        return (y[0] - x[1]) - (y[2] - x[3]) > 3
+    while len(equal) > 1:
+        size = 0
+        cut = next((k for k in range(1, len(equal)) if (size := size + equal[k - 1][1] - equal[k - 1][0]) > STRAY
+                    or jump(equal[k - 1], equal[k])), None)
+        if cut is None or size > STRAY:
+            break
+        equal = equal[cut:]
     return equal
 
 

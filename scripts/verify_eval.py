@@ -18,7 +18,7 @@ from kb.embed import get_embedder
 from kb.errors import IndexMissing, KbError
 from kb.evaluate import verdict_scores
 from kb.pipeline import KnowledgeBase, ingest
-from kb.render import VERDICTS
+from kb.verdict_view import VERDICTS
 
 ROOT = Path(__file__).resolve().parents[1]
 
