@@ -227,9 +227,10 @@ def _print_verdict(v) -> None:
         print(f"{HEADLINES[v.verdict]} (similarity {v.score:.2f}): {passage.chunk.citation}")
         for change in v.changes:
             print(f"   - {change_words(change, 'en')}")
-        if v.verdict == "partial":
-            print("   - left out: " + (" ".join(v.omitted) or "nothing") + "".join(
-                f"\n   - also from: {p.chunk.citation}: “{p.quote}”" for p in v.parts))
+        if v.omitted:
+            print("   - left out: " + " ".join(v.omitted))
+        for p in v.parts:
+            print(f"   - also from: {p.chunk.citation}: “{p.quote}”")
         print(f"   “{passage.quote}”")
     else:
         print(f"not found in the reports (nearest similarity {v.score:.2f}); the closest passages:")
