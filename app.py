@@ -17,6 +17,7 @@ from kb.index import restore_previous
 from kb.load import SUFFIXES, corpus_files, load_file, meta_from_name
 from kb.pipeline import IngestReport, KnowledgeBase, ingest
 from kb.render import marked, md_escape, results_csv, results_markdown, safe_filename
+from kb.verdict_view import PAGE_WORDS, VERDICT_WORDS, article_csv, article_table, change_words, source_markdown
 
 CORPUS = Path(os.environ.get("KB_CORPUS", "corpus"))
 INDEX = Path(os.environ.get("KB_INDEX", "index"))
@@ -231,7 +232,20 @@ def figures_page(kb: KnowledgeBase, t: dict) -> None:
 
 
 def verify_page(kb: KnowledgeBase, t: dict) -> None:
+    """Check one quote, or a whole text sentence by sentence. Green only for the reports' own
+    words (exact, or differing in form only); orange for a changed or partial quote; red for none."""
+    lang = next(code for code, words in TEXT.items() if words is t)
+    w = PAGE_WORDS[lang]
+    one, article = st.tabs([w["one"], w["article"]])
+    with one:
+        verify_quote(kb, t, w, lang)
+    with article:
+        verify_article(kb, w, lang)
+
+
+def verify_quote(kb: KnowledgeBase, t: dict, w: dict, lang: str) -> None:
     text = st.text_area(t["quote"], key="verify")
+    st.button(w["check"], key="verify-go", type="primary")  # a click reruns with the text; so does Ctrl+Enter
     if not text.strip():
         return
     try:
@@ -241,18 +255,56 @@ def verify_page(kb: KnowledgeBase, t: dict) -> None:
         return
     score = f"{t['similarity']} {verdict.score:.2f}"
     if verdict.found:
-        st.success(f"{t['found']}, {t['exact'] if verdict.exact else t['near']} ({score})")
+        st.success(f"{w[verdict.verdict]} ({score})")
         card(verdict.match, t)
+    elif verdict.verdict in ("altered", "partial"):
+        lines = [md_escape(change_words(c, lang)) for c in verdict.changes]
+        lines += [f"{w['left_out']}: {md_escape(' '.join(verdict.omitted))}"] if verdict.omitted else []
+        lines += [f"{w['also_from']}: {md_escape(p.chunk.citation)}" for p in verdict.parts]
+        st.warning(f"**{w[verdict.verdict]}** ({score})\n\n" + "\n".join(f"- {line}" for line in lines))
+        source_card(verdict.source, verdict.changes, w, t)
+        for passage in verdict.parts:
+            card(passage, t)
     else:
-        st.error(f"{t['not_found']} ({score})")
-    if verdict.diff and not verdict.exact:
+        st.error(f"{w['not_found']} ({score})")
+        if verdict.translation:
+            st.info(w["translation"])
+    if verdict.diff and not verdict.exact and not verdict.translation:
         st.caption(t["diff"])
-        st.markdown(" ".join(md_escape(w) if tag == "equal" else f"~~{md_escape(w)}~~" if tag == "delete"
-                             else f"**{md_escape(w)}**" for tag, w in verdict.diff))
+        st.markdown(" ".join(md_escape(x) if tag == "equal" else f"~~{md_escape(x)}~~" if tag == "delete"
+                             else f"**{md_escape(x)}**" for tag, x in verdict.diff))
     if verdict.closest:
         st.subheader(t["closest"])
         for passage in verdict.closest:
             card(passage, t)
+
+
+def source_card(passage, changes: list, w: dict, t: dict) -> None:
+    """The report's passage where a changed text stands, the changed words struck through."""
+    with st.container(border=True):
+        st.markdown(f"**{w['source']}: {md_escape(passage.chunk.citation)}**")
+        st.markdown(source_markdown(passage, changes))
+        st.code(f"“{passage.quote}” ({passage.chunk.citation})", language=None)
+        c = passage.chunk
+        st.button(t["context"], key=f"src-{c.chunk_id}", on_click=open_context, args=(c.doc_id, c.start, c.end))
+
+
+def verify_article(kb: KnowledgeBase, w: dict, lang: str) -> None:
+    """A verdict per sentence of a pasted text, as a table with the changes and citations."""
+    text = st.text_area(w["article_text"], key="verify-article", height=220)
+    st.button(w["check"], key="verify-article-go", type="primary")
+    if not text.strip():
+        return
+    try:
+        verdicts = kb.verify_text(text)
+    except KbError as exc:
+        st.warning(md_escape(str(exc)))
+        return
+    counts = {v: sum(x.verdict == v for x in verdicts) for v in VERDICT_WORDS[lang]}
+    st.markdown(" · ".join(f"{VERDICT_WORDS[lang][v]}: **{n}**" for v, n in counts.items()))
+    rows = article_table(verdicts, lang)
+    st.dataframe(rows, hide_index=True, column_order=list(w["columns"]), column_config=w["columns"])
+    st.download_button("CSV", article_csv(verdicts, lang), "kb-controle.csv", "text/csv")
 
 
 def add_page(t: dict) -> None:

@@ -44,7 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     fig.add_argument("query")
     fig.add_argument("--json", action="store_true")
     ver = sub.add_parser("verify", help="did the reports say this text? where, and how it differs")
-    ver.add_argument("text")
+    ver.add_argument("text", nargs="?", help="the sentence or passage to check")
+    ver.add_argument("--file", type=Path, help="check a whole text (an article), sentence by sentence")
     ver.add_argument("--json", action="store_true")
     ev = sub.add_parser("eval", help="score a question set (JSON lines)")
     ev.add_argument("cases", type=Path, nargs="+")
@@ -222,28 +223,75 @@ def cmd_figures(args) -> int:
     return 0
 
 
+HEADLINES = {
+    "exact": "exact: the reports say this word for word",
+    "equivalent": "equivalent: the reports say this; the differences are of form only (case, notation, punctuation, an article)",
+    "altered": "ALTERED: the reports say something else here",
+    "partial": "PARTIAL: the words are in the reports, but not as one passage",
+}
+
+
 def cmd_verify(args) -> int:
-    from .answer import passage_json
     from .verify import check_quote
 
+    if (args.text is None) == (args.file is None):
+        raise KbError("verify: give the text to check, or --file with a text to check sentence by sentence (not both)")
+    if args.file is not None:
+        return _verify_file(args)
     text = check_quote(args.text)  # before loading anything
     v = open_kb(args).verify(text)
     if args.json:
-        print(json.dumps({"text": v.text, "found": v.found, "exact": v.exact, "score": round(v.score, 4),
-                          "match": passage_json(v.match, 1) if v.match else None, "diff": v.diff,
-                          "closest": [passage_json(p, r) for r, p in enumerate(v.closest, 1)]},
-                         ensure_ascii=False, indent=1))
+        from .verdict_view import verdict_json
+
+        print(json.dumps(verdict_json(v), ensure_ascii=False, indent=1))
         return 0
-    if v.found:
-        print(f"{'found word for word' if v.exact else 'found, with small differences'} (similarity {v.score:.2f}): "
-              f"{v.match.chunk.citation}\n   “{v.match.quote}”")
+    _print_verdict(v)
+    return 0
+
+
+def _print_verdict(v) -> None:
+    from .verdict_view import TRANSLATION_NOTE, change_words
+
+    passage = v.match or v.source
+    if passage:
+        print(f"{HEADLINES[v.verdict]} (similarity {v.score:.2f}): {passage.chunk.citation}")
+        for change in v.changes:
+            print(f"   - {change_words(change, 'en')}")
+        if v.omitted:
+            print("   - left out: " + " ".join(v.omitted))
+        for p in v.parts:
+            print(f"   - also from: {p.chunk.citation}: “{p.quote}”")
+        print(f"   “{passage.quote}”")
     else:
         print(f"not found in the reports (nearest similarity {v.score:.2f}); the closest passages:")
+        if v.translation:
+            print(f"   note: {TRANSLATION_NOTE}")
         for p in v.closest:
             print(f"   {p.chunk.citation}\n   “{p.quote[:300]}”")
     if v.diff and not v.exact:
         print("differences, report → text: " + " ".join(
             w if tag == "equal" else f"[-{w}-]" if tag == "delete" else f"{{+{w}+}}" for tag, w in v.diff))
+
+
+def _verify_file(args) -> int:
+    from .errors import UnreadableFile
+    from .verdict_view import article_json, sentence_row
+
+    try:
+        text = args.file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFile(f"{args.file}: cannot read it ({exc.__class__.__name__}); give a UTF-8 text file") from exc
+    verdicts = open_kb(args).verify_text(text)
+    if args.json:
+        print(json.dumps({"file": str(args.file), **article_json(verdicts)}, ensure_ascii=False, indent=1))
+        return 0
+    for n, row in enumerate((sentence_row(v) for v in verdicts), 1):
+        print(f"{n:>3}. {row['verdict']:<10} {row['sentence'][:100]}")
+        for label in ("checked", "changes", "citation"):
+            if row[label] and row[label] != row["sentence"]:
+                print(f"{'':16}{label}: {row[label]}")
+    totals = article_json(verdicts)["totals"]
+    print(", ".join(f"{n} {k}" for k, n in totals.items()))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,3 +178,26 @@ def report_lines(mine: list[Outcome], peer: list[Outcome] | None) -> list[str]:
         lines.append(f"unanswerable {s['unanswerable']}: recognised {s['recognised']:.3f}; "
                      f"answerable answered {s['answered']:.3f} (the peer never declines)")
     return lines
+
+
+FOUND_VERDICTS = ("exact", "equivalent")
+
+
+def verdict_scores(outcomes: list[tuple[str, str, set[str], set[str]]]) -> dict:
+    """Totals of a quote-verification set from (expected verdict, verdict given, expected change
+    kinds, change kinds given): accuracy per expected verdict, the confusion matrix, how many
+    not-found-worthy texts were called found (the one wrong answer that must not happen), how
+    many found-worthy ones were, and for altered texts called altered how often the kinds match."""
+    confusion: dict[str, Counter] = {}
+    for expected, got, _, _ in outcomes:
+        confusion.setdefault(expected, Counter())[got] += 1
+    wrongly = [o for o in outcomes if o[0] not in FOUND_VERDICTS and o[1] in FOUND_VERDICTS]
+    should = [o for o in outcomes if o[0] in FOUND_VERDICTS]
+    altered = [o for o in outcomes if o[0] == o[1] == "altered" and o[2]]
+    return {"cases": len(outcomes), "accuracy": sum(e == g for e, g, _, _ in outcomes) / max(len(outcomes), 1),
+            "per_verdict": {e: c[e] / sum(c.values()) for e, c in confusion.items()},
+            "confusion": {e: dict(c) for e, c in confusion.items()},
+            "wrongly_found": Counter(o[0] for o in wrongly),
+            "not_found_worthy": Counter(o[0] for o in outcomes if o[0] not in FOUND_VERDICTS),
+            "found_of_found_worthy": (sum(o[1] in FOUND_VERDICTS for o in should), len(should)),
+            "kinds_match": (sum(o[2] == o[3] for o in altered), sum(o[2] <= o[3] for o in altered), len(altered))}

@@ -24,9 +24,13 @@ from .records import Answer, Chunk, Passage
 from .retrieve import Filters, make_query, search, unit_similarities
 from .series import Fact, Series, covers, document_facts, find_series, link_series
 from .units import vector_units
-from .verify import FOUND_AT, NEAR_AT, Located, QuoteIndex, Verdict, build_quote_index, check_quote, locate, word_diff
+from .examine import Finding, examine, looks_english
+from .sentences import quoted, sentence_spans, split_sentences
+from .verify import MAX_QUOTE, NEAR_AT, Located, QuoteIndex, Verdict, build_quote_index, check_quote, word_diff
 
 MAX_QUESTION = 1000
+MAX_ARTICLE = 100_000  # characters of a text checked sentence by sentence
+DENSE_WORDS = 24  # words of a text not found that are embedded to search for its closest passages
 SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text",
             "unit_vectors": "answer units with table headers"}
 _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
@@ -178,20 +182,63 @@ class KnowledgeBase:
     def quotes(self) -> QuoteIndex:
         return build_quote_index(self.texts)
 
-    def verify(self, text: str) -> Verdict:
-        """Where the reports say `text`, exactly or nearly; else the closest passages."""
+    def verify(self, text: str, closest: bool = True) -> Verdict:
+        """Did the reports say `text`? The verdict, where, and what differs; for a text that is
+        not found the closest passages (unless `closest` is False: a sentence of an article)."""
         q = check_quote(text)
-        texts = self.texts
-        at = locate(self.quotes, texts, q)
-        if at is None:
-            return Verdict(q, False, False, 0.0, None, [], self.ask(q[:MAX_QUESTION], k=3))
-        source = texts[at.doc_id][at.start:at.end]
-        near = self._passage_at(at)
-        if at.score >= FOUND_AT:
-            return Verdict(q, True, " ".join(source.split()) == q, at.score, near, word_diff(source, q))
-        others = [p for p in self.ask(q[:MAX_QUESTION], k=3) if p.chunk.chunk_id != near.chunk.chunk_id]
-        return Verdict(q, False, False, at.score, None, word_diff(source, q),
-                       (([near] if at.score >= NEAR_AT else []) + others)[:3])
+        finding = examine(self.quotes, self.texts, q)
+        verdict = finding.verdict if finding else "not_found"
+        if verdict == "not_found":
+            translation = looks_english(q)
+            near = [self._passage_at(finding.at)] if finding and finding.at.score >= NEAR_AT and not translation else []
+            return Verdict(q, False, False, finding.at.score if finding else 0.0, None,
+                           self._diff(finding, q), self._closest(q, near, translation) if closest else [],
+                           translation=translation)
+        at, cmp = finding.at, finding.comparison
+        passage = self._passage_at(at)
+        found = verdict in ("exact", "equivalent")
+        return Verdict(q, found, verdict == "exact", at.score, passage if found else None, self._diff(finding, q),
+                       verdict=verdict, changes=cmp.changes, omitted=cmp.omitted, source=None if found else passage,
+                       parts=[self._passage_at(p) for p in finding.parts])
+
+    def verify_text(self, text: str) -> list[Verdict]:
+        """A verdict per sentence of an article; where a sentence quotes (words between quote
+        marks), the quoted words are what is checked."""
+        if len(text) > MAX_ARTICLE:
+            raise BadQuery(f"the text is {len(text):,} characters long; check at most {MAX_ARTICLE:,} at a time")
+        out = []
+        for sentence in split_sentences(text):
+            if not any(ch.isalnum() for ch in sentence):
+                continue
+            checks = [dataclasses.replace(self.verify(part, closest=False), text=sentence, checked=part)
+                      for part in quoted(sentence)] or [self.verify(sentence[:MAX_QUOTE], closest=False)]
+            out += checks
+        return out
+
+    def _diff(self, finding: Finding | None, q: str) -> list[list[str]]:
+        return word_diff(self.texts[finding.at.doc_id][finding.at.start:finding.at.end], q) if finding else []
+
+    def _closest(self, q: str, near: list[Passage], translation: bool) -> list[Passage]:
+        """Up to three passages nearest to `q`: the nearest stretch first, then a search (its
+        dense part on the first DENSE_WORDS words: embedding time grows with length). For a text
+        in English, the passages whose sentence is closest in meaning come first, that sentence
+        marked (the Dutch it may translate)."""
+        question = check_question(q[:MAX_QUESTION])
+        vector = self.embedder.embed_query(" ".join(question.split()[:DENSE_WORDS]))
+        found = self._search(question, vector, k=4 if translation else 3)
+        if translation:
+            found = [p for _, p in sorted((self._mark_meaning(vector, p) for p in found), key=lambda m: -m[0])]
+        ids = {p.chunk.chunk_id for p in near}
+        return (near + [p for p in found if p.chunk.chunk_id not in ids])[:3]
+
+    def _mark_meaning(self, query: np.ndarray, passage: Passage) -> tuple[float, Passage]:
+        """The passage with its sentence nearest in meaning to the query vector marked, and how near."""
+        spans = sentence_spans(passage.chunk.text)
+        if not spans:
+            return 0.0, passage
+        scores = self.embedder.embed_batch([passage.chunk.text[s:e] for s, e in spans]) @ query
+        best = int(np.argmax(scores))
+        return float(scores[best]), dataclasses.replace(passage, highlights=[spans[best]])
 
     def _passage_at(self, at: Located) -> Passage:
         """The chunk where a located text starts, stretched to its end, the text highlighted."""
@@ -204,8 +251,11 @@ class KnowledgeBase:
 
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
         q = check_question(question)
-        query = make_query(q, self.embedder.embed_query(q))
-        passages = search(self.index, query, k=k, filters=Filters(tuple(years), tuple(doc_ids)))
+        return self._search(q, self.embedder.embed_query(q), k, Filters(tuple(years), tuple(doc_ids)))
+
+    def _search(self, q: str, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Passage]:
+        query = make_query(q, vector)
+        passages = search(self.index, query, k=k, filters=filters)
         ask = asked(q, list(query.terms), query.years)
         return [dataclasses.replace(p, highlights=highlight(p.chunk.text, ask, self.idf,
                                                              unit_similarities(self.index, p, query.vector)))

@@ -16,14 +16,16 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel
 
 from .errors import BadQuery
-from .lexical import normalize
+from .clean import clean_text
+from .lexical import normalize, strip_invisible
 
-FOUND_AT = 0.9  # similarity from which a text counts as the report's own words, edits and all
 NEAR_AT = 0.6  # below this the nearest stretch is no help as context: word salad sharing "de" and "het"
 MAX_QUOTE = 5000
 COMMON = 300  # a word found more often than this votes only when the text has no rarer word
+STRAY = 2  # words of a group of runs at an end of an alignment that may stand apart and be dropped
 BAND = 16  # word positions a vote may be off by (dropped or added words) and still agree
 _WORD = re.compile(r"\w+")
+_SIGNS = ".,;:!?\"'‘’“”()[]%€•*#-–—/… "
 Span = tuple[int, int]
 
 
@@ -61,7 +63,11 @@ def build_quote_index(texts: dict[str, str]) -> QuoteIndex:
 
 
 def check_quote(text: str) -> str:
-    q = " ".join(text.split())
+    """The text to verify on one line, line-end hyphens and broken ligatures repaired as in the
+    reports (a sentence pasted from the PDF); BadQuery when it has no words or is too long."""
+    if len(text) > 2 * MAX_QUOTE:
+        raise BadQuery(f"the text is {len(text):,} characters long; verify at most {MAX_QUOTE:,} at a time")
+    q = " ".join(clean_text(strip_invisible(text)).text.split())
     if not _WORD.search(q):
         raise BadQuery("the text to verify has no words; paste the sentence you want to check")
     if len(q) > MAX_QUOTE:
@@ -69,7 +75,7 @@ def check_quote(text: str) -> str:
     return q
 
 
-def candidates(qi: QuoteIndex, words: list[str], limit: int = 3) -> list[tuple[str, int]]:
+def candidates(qi: QuoteIndex, words: list[str], limit: int = 6) -> list[tuple[str, int]]:
     """(doc_id, word position) of the likeliest starts of the text: each word votes, once per
     place and weighted by its rarity, for where the text would start if it stood there."""
     total = sum(len(w) for w in qi.words.values()) or 1
@@ -82,7 +88,13 @@ def candidates(qi: QuoteIndex, words: list[str], limit: int = 3) -> list[tuple[s
         for place in {(doc_id, (pos - i) // BAND) for doc_id, pos in posts}:
             votes[place] += weight
     near = Counter({(d, b): n + votes.get((d, b - 1), 0) + votes.get((d, b + 1), 0) for (d, b), n in votes.items()})
-    return [(d, max(0, b * BAND)) for (d, b), _ in near.most_common(limit)]
+    chosen: list[tuple[str, int]] = []
+    for (d, b), _ in near.most_common():
+        if not any(d == d2 and abs(b - b2) <= 1 for d2, b2 in chosen):  # a neighbour is the same place
+            chosen.append((d, b))
+        if len(chosen) == limit:
+            break
+    return [(d, max(0, b * BAND)) for d, b in chosen]
 
 
 def align(qi: QuoteIndex, text: str, words: list[str], doc_id: str, at: int, doc_text: str) -> Located | None:
@@ -117,24 +129,38 @@ def _extend(window: list[str], words: list[str], run: Run) -> Run:
 
 def _core(window: list[str], words: list[str], equal: list[Run]) -> list[Run]:
     """Equal runs without a run at either end that stands apart from the rest: one whose words the
-    next run also covers (repeated right beside it), or a short one reached only by skipping more
-    report words than the text skips."""
-    def stray(run: Run, gap_src: int, gap_dest: int, covered: bool) -> bool:
-        return covered or (run[1] - run[0] <= 2 and gap_src - gap_dest > 3)
-    equal = [_extend(window, words, r) for r in equal]
-    while len(equal) > 1 and stray(equal[0], equal[1][0] - equal[0][1], equal[1][2] - equal[0][3],
-                                   equal[1][2] <= equal[0][2]):
+    next run also covers (repeated right beside it), or a short group (STRAY words or fewer)
+    reached only by skipping more report words than the text skips."""
+    equal = sorted(set(_extend(window, words, r) for r in equal))
+    equal = [r for r in equal if not any(o[2] <= r[2] and r[3] <= o[3] and o[3] - o[2] > r[3] - r[2] for o in equal)]
+    while len(equal) > 1 and equal[1][2] <= equal[0][2]:
         equal = equal[1:]
-    while len(equal) > 1 and stray(equal[-1], equal[-1][0] - equal[-2][1], equal[-1][2] - equal[-2][3],
-                                   equal[-2][3] >= equal[-1][3]):
+    while len(equal) > 1 and equal[-2][3] >= equal[-1][3]:
         equal = equal[:-1]
+    return _strip_strays(_strip_strays(equal)[::-1], backwards=True)[::-1]
+
+
+def _strip_strays(equal: list[Run], backwards: bool = False) -> list[Run]:
+    """`equal` less its first runs while they hold at most STRAY words and a jump follows them
+    (more report words skipped than text words). With `backwards` the runs come last first."""
+    def jump(a: Run, b: Run) -> bool:
+        (x, y) = (b, a) if backwards else (a, b)
+        return (y[0] - x[1]) - (y[2] - x[3]) > 3
+    while len(equal) > 1:
+        size = 0
+        cut = next((k for k in range(1, len(equal)) if (size := size + equal[k - 1][1] - equal[k - 1][0]) > STRAY
+                    or jump(equal[k - 1], equal[k])), None)
+        if cut is None or size > STRAY:
+            break
+        equal = equal[cut:]
     return equal
 
 
 def _widen(doc_text: str, start: int, end: int, text: str) -> Span:
-    """Take in the punctuation the text itself begins or ends with (a quote mark, a full stop)."""
-    lead = len(text) - len(text.lstrip(".,;:!?\"'‘’“”()[] "))
-    trail = len(text) - len(text.rstrip(".,;:!?\"'‘’“”()[] "))
+    """Take in the punctuation and signs the text itself begins or ends with (a quote mark, a
+    full stop, "%", a bullet)."""
+    lead = len(text) - len(text.lstrip(_SIGNS))
+    trail = len(text) - len(text.rstrip(_SIGNS))
     while lead and start > 0 and not doc_text[start - 1].isalnum() and not doc_text[start - 1].isspace():
         start, lead = start - 1, lead - 1
     while trail and end < len(doc_text) and not doc_text[end].isalnum() and not doc_text[end].isspace():
@@ -174,8 +200,11 @@ def word_diff(source: str, text: str) -> list[list[str]]:
 
 @dataclass
 class Verdict:
-    """The answer to "did the reports say this?": `match` only when found; `diff` from the report's
-    words at the nearest place to the text; `closest` passages when not found."""
+    """The answer to "did the reports say this?". `verdict` is exact, equivalent, altered,
+    partial or not_found; `found` only for the first two, and then `match` is the passage.
+    `source` is where an altered or partial text stands, `changes` what was altered, `omitted`
+    the report words a partial text leaves out, `parts` the passages of its parts from other
+    places; `closest` passages when not found; `diff` from the report's words to the text."""
 
     text: str
     found: bool
@@ -184,3 +213,10 @@ class Verdict:
     match: object | None  # a Passage
     diff: list[list[str]]
     closest: list = field(default_factory=list)
+    verdict: str = "not_found"
+    changes: list = field(default_factory=list)  # verdict.Change
+    omitted: list[str] = field(default_factory=list)
+    source: object | None = None  # a Passage
+    parts: list = field(default_factory=list)  # Passages
+    translation: bool = False  # reads as English: perhaps a translation of the closest passage
+    checked: str = ""  # the words checked when not the whole text (the quoted part of a sentence)

@@ -189,21 +189,60 @@ def test_a_question_for_a_figure_shows_the_fact_above_the_passages(app):
     assert "1.540" in fact and "2016" in fact and "IND Jaarverslag 2016" in fact
 
 
-def test_verify_page_finds_a_quote_and_marks_the_differences(app):
+def verify_quote(app, text: str):
     app.sidebar.radio[1].set_value("Citaat controleren").run()
-    app.text_area(key="verify").input("Het aantal klachten is gestegen van 2.793 in 2010 naar 4.440 in 2011").run()
+    app.text_area(key="verify").input(text)
+    app.button(key="verify-go").click().run()
     assert not app.exception
-    assert app.success and "Gevonden" in app.success[0].value
+    return app
+
+
+def test_verify_page_shows_green_only_for_the_reports_own_words(app):
+    verify_quote(app, "Het absolute aantal klachten is gestegen van 2.793 in 2010 naar 4.440 in 2011.")
+    assert app.success and "Gevonden, woordelijk" in app.success[0].value
+    assert not app.warning and not app.error
     assert any("IND Jaarverslag 2011" in m.value.replace("\\", "") for m in app.markdown)
 
 
+def test_verify_page_shows_a_changed_number_in_orange_with_the_change_first(app):
+    verify_quote(app, "Het absolute aantal klachten is gestegen van 2.793 in 2010 naar 4.640 in 2011.")
+    assert not app.success and app.warning
+    warning = app.warning[0].value.replace("\\", "")
+    assert "Gewijzigd" in warning and "Getal: het rapport zegt ‘4.440’, uw tekst ‘4.640’" in warning
+    source = [m.value for m in app.markdown if ":red-background[~~" in m.value]
+    assert source and ":red-background[~~4\\.440~~]" in source[0]  # the report's word, struck through
+    assert app.code and "4.440 in 2011" in app.code[0].value  # the report's own words, ready to copy
+
+
+def test_verify_page_shows_a_dropped_word_as_partial(app):
+    verify_quote(app, "Het aantal klachten is gestegen van 2.793 in 2010 naar 4.440 in 2011")
+    assert not app.success and "Gedeeltelijk" in app.warning[0].value and "absolute" in app.warning[0].value
+
+
 def test_verify_page_reports_text_that_is_not_there(app):
-    app.sidebar.radio[1].set_value("Citaat controleren").run()
-    app.text_area(key="verify").input("Het kabinet heft de IND op [x](javascript:alert(1)) en $5 en $6.").run()
-    assert not app.exception
+    verify_quote(app, "Het kabinet heft de IND op [x](javascript:alert(1)) en $5 en $6.")
     assert app.error and "Niet gevonden" in app.error[0].value
     for m in app.markdown:
         assert "](javascript" not in m.value
+
+
+def test_verify_page_says_an_english_text_may_be_a_translation(app):
+    verify_quote(app, "The absolute number of complaints rose from 2,793 in 2010 to 4,440 in 2011.")
+    assert app.error and "Niet gevonden" in app.error[0].value
+    assert app.info and "vertaling is geen citaat" in app.info[0].value
+
+
+def test_verify_page_checks_a_whole_text_sentence_by_sentence(app):
+    app.sidebar.radio[1].set_value("Citaat controleren").run()
+    app.text_area(key="verify-article").input(
+        "Klachten bij de IND. Het absolute aantal klachten is gestegen van 2.793 in 2010 naar 4.440 in 2011. "
+        "Het absolute aantal klachten is gedaald van 2.793 in 2010 naar 4.440 in 2011.")
+    app.button(key="verify-article-go").click().run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["verdict"]) == ["niet gevonden", "🟢 woordelijk", "🟠 gewijzigd"]
+    assert list(table["changes"]) == ["", "", "Richting of vergelijking: het rapport zegt ‘gestegen’, uw tekst ‘gedaald’"]
+    assert table["citation"][1].startswith("IND, IND Jaarverslag 2011") and table["citation"][0] == ""
 
 
 @pytest.mark.parametrize("name, stored", [
