@@ -46,6 +46,7 @@ class Index:
     bm25: object
     unit_vectors: np.ndarray  # (n, dim) float16, one per sentence unit (units.vector_units)
     unit_spans: np.ndarray  # (n, 3) int64: chunk row, start, end within the chunk's text
+    terms: dict[int, frozenset[str]] = dataclasses.field(default_factory=dict)  # a chunk's BM25 terms, made on first use
 
 
 def _write_jsonl(path: Path, rows: list[dict]) -> None:

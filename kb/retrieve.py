@@ -94,11 +94,17 @@ def unit_similarities(index: Index, passage: Passage, vector: np.ndarray) -> dic
 def sentence_ranking(index: Index, vector: np.ndarray, pool: set[int]) -> tuple[list[int], dict[int, float]]:
     """The candidates by their best sentence's similarity to the question, best first: a passage
     about something else that holds the one answering sentence ranks by that sentence."""
-    best: dict[int, float] = {}
-    for row in pool:
-        lo, hi = unit_range(index, row)
-        if hi > lo:
-            best[row] = float((index.unit_vectors[lo:hi].astype(np.float32) @ vector).max())
+    rows = np.array(sorted(pool), dtype=np.int64)
+    los = np.searchsorted(index.unit_spans[:, 0], rows, "left")
+    his = np.searchsorted(index.unit_spans[:, 0], rows, "right")
+    has = his > los
+    rows, los, his = rows[has], los[has], his[has]
+    if not len(rows):
+        return [], {}
+    units = np.concatenate([np.arange(lo, hi) for lo, hi in zip(los, his)])
+    sims = index.unit_vectors[units].astype(np.float32) @ vector
+    starts = np.concatenate([[0], np.cumsum(his - los)[:-1]])
+    best = dict(zip(rows.tolist(), np.maximum.reduceat(sims, starts).tolist()))
     return sorted(best, key=lambda r: (-best[r], r)), best
 
 
@@ -166,7 +172,7 @@ def candidates(index: Index, query: Query, filters: Filters = Filters()) -> Cand
     year = np.array([year_match(index.chunks[r], _period(index, index.chunks[r].doc_id), query.years)
                      for r in rows], dtype=np.float32)
     weights = term_weights(index, query.terms)
-    words = np.array([term_share(set(tokenize(index.chunks[r].text)), weights) for r in rows], dtype=np.float32)
+    words = np.array([term_share(chunk_terms(index, int(r)), weights) for r in rows], dtype=np.float32)
     return Candidates(rows, lexical[rows], dense, sentence, year, vocabulary_coverage(index, query), words)
 
 
@@ -183,14 +189,21 @@ def term_weights(index: Index, terms: tuple[str, ...]) -> dict[str, float]:
     return out
 
 
-def rarest_missing(index: Index, query: Query, chunk: Chunk) -> float:
+def chunk_terms(index: Index, row: int) -> frozenset[str]:
+    """The BM25 terms of chunk `row`, tokenized once per opened index."""
+    terms = index.terms.get(row)
+    if terms is None:
+        terms = index.terms[row] = frozenset(tokenize(index.chunks[row].text))
+    return terms
+
+
+def rarest_missing(index: Index, query: Query, present: frozenset[str]) -> float:
     """How rare (idf over the largest possible idf, 0..1) the rarest question term is that the
     passage lacks; a term the corpus never uses counts as rarest: "paspoort" in a question the
     reports cannot answer."""
     n = int(index.bm25.scores["num_docs"])
     top = float(np.log(1 + (n + 0.5) / 0.5))
     weights = term_weights(index, query.terms)
-    present = set(tokenize(chunk.text))
     missing = [weights.get(t, top) for t in set(query.terms) if t not in present]
     return max(missing, default=0.0) / top if top > 0 else 0.0
 
@@ -226,19 +239,22 @@ def search(index: Index, query: Query, k: int = 5, filters: Filters = Filters(),
     for i in sorted(range(len(c.rows)), key=lambda i: (-fused[i], c.rows[i])):
         row = int(c.rows[i])
         chunk = index.chunks[row]
-        why = {"fused": round(float(fused[i]), 5), "bm25_score": round(float(c.bm25[i]), 3),
-               "dense_score": round(float(c.dense[i]), 4), "sentence_score": round(float(c.sentence[i]), 4),
-               "year_hint": round(float(c.year[i]), 3), "term_share": round(float(c.words[i]), 4),
-               "vocabulary_coverage": round(c.coverage, 4), "rarest_missing": round(rarest_missing(index, query, chunk), 4),
-               "bm25_terms": sorted(set(query.terms) & set(tokenize(chunk.text)))}
         at = next((j for j, p in enumerate(picked) if overlaps(chunk, p.chunk)), None)
         if at is not None:  # the pieces of one split paragraph: one passage, not a lost answer
             picked[at] = merged(index, picked[at], chunk, row)
-            continue
-        if len(picked) == k:
-            continue  # a later candidate may still extend a picked passage
-        picked.append(Passage(chunk=chunk, score=float(fused[i]), why=why, rows=(row,)))
+        elif len(picked) < k:  # past k, a candidate may still extend a picked passage
+            picked.append(Passage(chunk=chunk, score=float(fused[i]), why=_why(index, query, c, i, fused), rows=(row,)))
     return picked
+
+
+def _why(index: Index, query: Query, c: Candidates, i: int, fused: np.ndarray) -> dict:
+    """The scores behind a passage's rank (and the no-answer model's features)."""
+    terms = chunk_terms(index, int(c.rows[i]))
+    return {"fused": round(float(fused[i]), 5), "bm25_score": round(float(c.bm25[i]), 3),
+            "dense_score": round(float(c.dense[i]), 4), "sentence_score": round(float(c.sentence[i]), 4),
+            "year_hint": round(float(c.year[i]), 3), "term_share": round(float(c.words[i]), 4),
+            "vocabulary_coverage": round(c.coverage, 4), "rarest_missing": round(rarest_missing(index, query, terms), 4),
+            "bm25_terms": sorted(set(query.terms) & terms)}
 
 
 def merged(index: Index, passage: Passage, chunk: Chunk, row: int) -> Passage:
