@@ -16,7 +16,7 @@ import numpy as np
 import Stemmer
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from . import index as store
+from .cache import load_cache, save_cache
 from .embed import Embedder, embed_with_cache
 from .load import corpus_files, read_manifest, MANIFEST, meta_from_name
 
@@ -66,10 +66,10 @@ def build_peer(corpus: Path, index_root: Path, embedder: Embedder) -> Peer:
     chunks = raw_chunks(corpus)
     texts = [c.text for c in chunks]
     name = embedder.name + "+peer"
-    cache = store.load_cache(index_root, name)
+    cache = load_cache(index_root, name)
     vectors = embed_with_cache(embedder, texts, cache)
     if index_root.is_dir():
-        store.save_cache(index_root, name, cache, keep=set(cache))
+        save_cache(index_root, name, cache, keep=set(cache))
     bm25 = bm25s.BM25()
     bm25.index(_tokens(texts), show_progress=False)
     return Peer(chunks, vectors, bm25, embedder)

@@ -15,9 +15,9 @@ from .lexical import bm25_scores, tokenize
 from .records import Chunk, Passage
 from .vectors import nearest, similarities
 
-DENSE_WEIGHT = 0.5
-BM25_WEIGHT = 0.25
-SENTENCE_WEIGHT = 1.0  # the best sentence of a passage, beside the passage as a whole
+DENSE_WEIGHT = 1.0
+BM25_WEIGHT = 0.5
+SENTENCE_WEIGHT = 0.5  # the best sentence of a passage, beside the passage as a whole
 YEAR_WEIGHT = 1.0  # a report covering the asked year
 WORDS_WEIGHT = 0.5  # the share of the question's term weight the passage holds
 CANDIDATES = 100  # how deep each ranking is read before fusion
