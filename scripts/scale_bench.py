@@ -36,6 +36,7 @@ from kb import index as store
 from kb.cache import load_cache
 from kb import vectors
 from kb.chunk import mentioned_years
+from kb.units import vector_units
 from kb.embed import content_hash, get_embedder
 from kb.evaluate import read_cases
 from kb.lexical import bm25_scores, build_bm25
@@ -114,6 +115,14 @@ def synthesise(work: Path, n: int, seed: int = 0) -> tuple[list[Chunk], list[dic
     return chunks, documents, out
 
 
+def synthetic_units(chunks: list, vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The real answer units of each synthetic chunk (about five a chunk, as in the reports), each
+    carrying its chunk's vector: the sizes and the search work are real, the vectors not."""
+    spans = [(row, s, e) for row, c in enumerate(chunks) for (s, e), _ in vector_units(c.text)]
+    rows = np.array([r for r, _, _ in spans], dtype=np.int64)
+    return np.array(spans, dtype=np.int64).reshape(-1, 3), vecs[rows].astype(np.float16)
+
+
 def build(work: Path, n: int) -> dict:
     chunks, documents, vecs = synthesise(work, n)
     root = work / f"index-{n}"
@@ -122,7 +131,7 @@ def build(work: Path, n: int) -> dict:
     bm25_s = time.perf_counter() - started
     manifest = {"embedder": {"model": "synthetic"}, "settings": SETTINGS, "corpus": {}}
     with store.building(root):
-        gen = store.save_index(root, manifest, chunks, documents, vecs, bm25)
+        gen = store.save_index(root, manifest, chunks, documents, vecs, bm25, synthetic_units(chunks, vecs))
     seconds = time.perf_counter() - started
     disk = sum(p.stat().st_size for p in gen.rglob("*") if p.is_file())
     return {"chunks": n, "build_s": seconds, "bm25_s": bm25_s, "disk_mb": disk / 2**20,
