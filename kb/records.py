@@ -64,8 +64,15 @@ class Passage:
 
     @property
     def quote(self) -> str:
+        """The marked part; with nothing marked, the passage less the heading lines it opens with
+        (a quote never starts with a heading)."""
         if not self.highlights:
-            return self.chunk.text
+            lines = self.chunk.text.strip().split("\n")
+            headings = {h.strip() for h in self.chunk.section.split(" > ")}
+            while len(lines) > 1 and (lines[0].lstrip().startswith("#") or lines[0].strip() in headings
+                                      or not lines[0].strip()):
+                lines.pop(0)
+            return "\n".join(lines)
         start, end = self.highlights[0][0], self.highlights[-1][1]
         return self.chunk.text[start:end]
 

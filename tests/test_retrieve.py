@@ -142,3 +142,12 @@ def test_the_kind_of_answer_asked_for_decides_between_equal_sentences():
     text = "De Raad adviseert de IND over veranderingen. De Raad staat onder voorzitterschap van Jaap Boonstra."
     spans = highlight(text, asked("wie zit de raad voor", ["raad"]), {})
     assert "Jaap Boonstra" in text[spans[0][0]:spans[-1][1]]
+
+
+def test_a_quote_never_starts_with_a_heading_line():
+    from kb.records import Passage
+
+    chunk = Chunk("c", "d", "t", 2016, "Dienstverlening > Klachten", None, 0, 60,
+                  "## Klachten\n\nKlachten\nDe IND ontving 1.540 klachten.")
+    assert Passage(chunk, 1.0).quote == "De IND ontving 1.540 klachten."
+    assert Passage(chunk, 1.0, highlights=[(22, 52)]).quote == "De IND ontving 1.540 klachten."
