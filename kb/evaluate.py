@@ -61,6 +61,11 @@ def read_cases(path: Path) -> list[Case]:
     return cases
 
 
+def cases_of(paths: list[Path], which: str = "tune") -> list[Case]:
+    """The cases of the files that fall in one half ("tune" or "frozen")."""
+    return [c for path in paths for c in read_cases(Path(path)) if half(c.case_id) == which]
+
+
 def answers(case: Case, year: int, text: str) -> bool:
     folded = fold(text)
     return case.answerable and year in case.years and all(fold(s) in folded for s in case.all_of)

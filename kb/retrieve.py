@@ -91,21 +91,20 @@ def unit_similarities(index: Index, passage: Passage, vector: np.ndarray) -> dic
     return out
 
 
-def sentence_ranking(index: Index, vector: np.ndarray, pool: set[int]) -> tuple[list[int], dict[int, float]]:
-    """The candidates by their best sentence's similarity to the question, best first: a passage
-    about something else that holds the one answering sentence ranks by that sentence."""
+def best_sentence_scores(index: Index, vector: np.ndarray, pool: set[int]) -> dict[int, float]:
+    """Each candidate's best sentence similarity to the question: a passage about something else
+    that holds the one answering sentence scores by that sentence."""
     rows = np.array(sorted(pool), dtype=np.int64)
     los = np.searchsorted(index.unit_spans[:, 0], rows, "left")
     his = np.searchsorted(index.unit_spans[:, 0], rows, "right")
     has = his > los
     rows, los, his = rows[has], los[has], his[has]
     if not len(rows):
-        return [], {}
+        return {}
     units = np.concatenate([np.arange(lo, hi) for lo, hi in zip(los, his)])
     sims = index.unit_vectors[units].astype(np.float32) @ vector
     starts = np.concatenate([[0], np.cumsum(his - los)[:-1]])
-    best = dict(zip(rows.tolist(), np.maximum.reduceat(sims, starts).tolist()))
-    return sorted(best, key=lambda r: (-best[r], r)), best
+    return dict(zip(rows.tolist(), np.maximum.reduceat(sims, starts).tolist()))
 
 
 def year_match(chunk: Chunk, period: tuple[int, ...], years: tuple[int, ...]) -> float:
@@ -167,7 +166,7 @@ def candidates(index: Index, query: Query, filters: Filters = Filters()) -> Cand
     by_dense, _ = dense_ranking(index, vector, allowed)
     rows = np.array(sorted(set(ranking(lexical, allowed)) | set(by_dense)), dtype=np.int64)
     dense = similarities(index.vectors, vector, rows.tolist()) if len(rows) else np.zeros(0, np.float32)
-    _, best = sentence_ranking(index, vector, set(rows.tolist()))
+    best = best_sentence_scores(index, vector, set(rows.tolist()))
     sentence = np.array([best.get(int(r), float(d)) for r, d in zip(rows, dense)], dtype=np.float32)
     year = np.array([year_match(index.chunks[r], _period(index, index.chunks[r].doc_id), query.years)
                      for r in rows], dtype=np.float32)

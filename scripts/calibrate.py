@@ -17,7 +17,7 @@ import numpy as np
 from kb.chunk import mentioned_years
 from kb.confidence import CALIBRATION, FEATURES, features
 from kb.embed import get_embedder
-from kb.evaluate import half, read_cases
+from kb.evaluate import cases_of
 from kb.pipeline import KnowledgeBase, check_question
 
 ANSWERED = 0.97  # share of answerable tuning questions kept answered (the goal is 0.95 on unseen ones)
@@ -36,7 +36,7 @@ def fit(x: np.ndarray, y: np.ndarray, steps: int = 5000, rate: float = 0.1) -> t
 
 def main(paths: list[str]) -> None:
     kb = KnowledgeBase(Path("index"), get_embedder(), corpus=Path("corpus"))
-    cases = [c for p in paths for c in read_cases(Path(p)) if half(c.case_id) == "tune"]
+    cases = cases_of(paths)
     rows, labels = [], []
     for case in cases:
         q = check_question(case.question)

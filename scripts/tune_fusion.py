@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.embed import get_embedder
-from kb.evaluate import answers, half, read_cases
+from kb.evaluate import answers, cases_of
 from kb.pipeline import KnowledgeBase, check_question
 from kb.retrieve import Weights, candidates, fused_scores, make_query
 
@@ -25,7 +25,7 @@ GRID = {"bm25": (0.0, 0.25, 0.5, 1.0, 1.5), "dense": (0.5, 1.0, 1.5), "sentence"
 
 def main(paths: list[str]) -> None:
     kb = KnowledgeBase(Path("index"), get_embedder(), corpus=Path("corpus"))
-    cases = [c for p in paths for c in read_cases(Path(p)) if half(c.case_id) == "tune" and c.answerable]
+    cases = [c for c in cases_of(paths) if c.answerable]
     prepared = []
     for case in cases:
         q = check_question(case.question)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kb import answer
 from kb.embed import get_embedder
-from kb.evaluate import answers, half, marked_text, read_cases
+from kb.evaluate import answers, cases_of, marked_text
 from kb.pipeline import KnowledgeBase, check_question
 from kb.retrieve import make_query, unit_similarities
 
@@ -23,7 +23,7 @@ GRID = {"DENSE_SHARE": (0.5, 1.0, 1.5, 2.0), "KIND_BOOST": (1.0, 1.25, 1.5), "YE
 
 def main(paths: list[str]) -> None:
     kb = KnowledgeBase(Path("index"), get_embedder(), corpus=Path("corpus"))
-    cases = [c for p in paths for c in read_cases(Path(p)) if half(c.case_id) == "tune" and c.answerable]
+    cases = [c for c in cases_of(paths) if c.answerable]
     prepared = []
     for case in cases:
         q = check_question(case.question)
