@@ -14,6 +14,7 @@ import statistics
 import time
 from pathlib import Path
 
+from bench import quotes_of, timed  # scripts/bench.py: the same stretches and timer
 from kb.embed import get_embedder
 from kb.errors import IndexMissing
 from kb.pipeline import KnowledgeBase, ingest
@@ -22,18 +23,6 @@ from kb.sentences import split_sentences
 ROOT = Path(__file__).resolve().parents[1]
 OWN_WORDS = ["Dat blijkt uit cijfers die deze krant heeft ingezien.", "De minister wil daar niet op reageren.",
              "Critici spreken van een crisis in de uitvoering.", "Advocaten klagen al jaren over de wachttijden."]
-
-
-def stretches(kb: KnowledgeBase, n: int, length: int = 300, seed: int = 7) -> list[str]:
-    """n stretches of about `length` characters of the indexed text, cut at spaces."""
-    rng = random.Random(seed)
-    texts = [d["text"] for d in kb.index.documents.values()]
-    out = []
-    while len(out) < n:
-        text = rng.choice(texts)
-        start = text.find(" ", rng.randrange(0, len(text) - length - 50)) + 1
-        out.append(" ".join(text[start:text.rfind(" ", start, start + length)].split()))
-    return out
 
 
 def changed(text: str, rng: random.Random) -> str:
@@ -50,16 +39,8 @@ def article(kb: KnowledgeBase, rng: random.Random, n: int = 40) -> str:
                     for i, s in enumerate(picked))
 
 
-def timed(fn, items) -> list[float]:
-    out = []
-    for item in items:
-        started = time.perf_counter()
-        fn(item)
-        out.append((time.perf_counter() - started) * 1000)
-    return sorted(out)
-
-
 def p50_p95(times: list[float]) -> str:
+    times = sorted(times)
     return f"p50 {statistics.median(times):6.1f} ms   p95 {times[int(0.95 * (len(times) - 1))]:6.1f} ms   max {times[-1]:6.1f} ms"
 
 
@@ -76,7 +57,7 @@ def main() -> None:
         ingest(args.corpus, args.index, embedder)
         kb = KnowledgeBase(args.index, embedder, corpus=args.corpus)
     rng = random.Random(3)
-    quotes = stretches(kb, args.runs)
+    quotes = quotes_of(kb, args.runs)
     started = time.perf_counter()
     kb.verify(quotes[0] + " geconfron-\nteerd")  # a line break to repair: the word list is read once
     print(f"first verify (word positions, word list): {(time.perf_counter() - started) * 1000:6.0f} ms")
@@ -85,7 +66,7 @@ def main() -> None:
     shuffled = [" ".join(rng.sample(q.split(), len(q.split()))) for q in quotes[:50]]
     print(f"300 chars, not there (+ closest):    {p50_p95(timed(kb.verify, shuffled))}")
     articles = [article(kb, rng) for _ in range(10)]
-    times = timed(kb.verify_text, articles)
+    times = sorted(timed(kb.verify_text, articles))
     print(f"article of 40 sentences ({sum(map(len, articles)) // len(articles)} chars): "
           f"median {statistics.median(times) / 1000:.2f} s   max {times[-1] / 1000:.2f} s   (10 articles)")
 
