@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description="Cited answers from the IND reports, offline.")
     parser.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder of reports (default: corpus)")
     parser.add_argument("--index", type=Path, default=Path("index"), help="index folder (default: index)")
+    parser.add_argument("--store", default=None, metavar="URL",
+                        help="a shared PostgreSQL + pgvector store instead of the index folder: "
+                             "postgresql://USER@HOST:PORT/DB (default: $KB_STORE, else the index folder)")
     parser.add_argument("--model", default=None, help="sentence-transformers model name or path (default: bundled e5)")
     sub = parser.add_subparsers(dest="command", required=True)
     ingest = sub.add_parser("ingest", help="build or update the index")
@@ -95,7 +98,7 @@ def run_ingest(args, embedder=None, force: bool = False):
     embedder = embedder or get_embedder(args.model)
     bar, update = _progress_bar()
     try:
-        report = ingest(args.corpus, args.index, embedder, progress=update, force=force)
+        report = ingest(args.corpus, location(args), embedder, progress=update, force=force)
     finally:
         bar.close()
     for name, reason in report.skipped:
@@ -120,11 +123,19 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from .index import restore_previous
+    from .store import backend, describe
 
-    name = restore_previous(args.index)
-    print(f"{args.index}/{name} is the current index again; `kb ingest` rebuilds it when the corpus changed")
+    where = location(args)
+    name = backend(where).restore()
+    print(f"{describe(where)}: {name} is the current index again; `kb ingest` rebuilds it when the corpus changed")
     return 0
+
+
+def location(args):
+    """The --store URL (or $KB_STORE), else the --index folder."""
+    from .store import location_of
+
+    return location_of(args.store, args.index)
 
 
 def open_kb(args):
@@ -134,11 +145,11 @@ def open_kb(args):
 
     embedder = get_embedder(args.model)
     try:
-        return KnowledgeBase(args.index, embedder, corpus=args.corpus)
+        return KnowledgeBase(location(args), embedder, corpus=args.corpus)
     except IndexMissing:
         print("kb: no index yet; building it first (once)", file=sys.stderr)
         run_ingest(args, embedder)
-        return KnowledgeBase(args.index, embedder, corpus=args.corpus)
+        return KnowledgeBase(location(args), embedder, corpus=args.corpus)
 
 
 NO_ANSWER = "the reports seem not to answer this question; the closest passages follow"

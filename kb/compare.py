@@ -8,7 +8,6 @@ from .lexical import stem, tokenize, word_terms, words
 from .lexicon import split_compound
 from .pipeline import KnowledgeBase, check_question
 from .records import Passage
-from .vectors import similarities
 
 
 MIN_HEAD = 5  # shorter heads ("werk", "tijd") end too many unrelated words
@@ -59,7 +58,7 @@ def compare(kb: KnowledgeBase, topic: str, per_year: int = 3) -> list[YearSummar
         if speaks_of(chunk_terms, needs):
             rows.setdefault(kb.index.chunks[row].year, []).append(row)
     speaking = sorted(r for year_rows in rows.values() for r in year_rows)
-    dense = dict(zip(speaking, similarities(kb.index.vectors, kb.embedder.embed_query(topic), speaking).tolist()))
+    dense = dict(zip(speaking, kb.index.dense_scores(kb.embedder.embed_query(topic), speaking).tolist()))
     summaries = []
     for year in sorted({c.year for c in kb.index.chunks}):
         best = sorted(rows.get(year, []), key=lambda r: -dense[r])[:per_year]

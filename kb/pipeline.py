@@ -10,18 +10,19 @@ from pathlib import Path
 
 import numpy as np
 
-from . import index as store
 from .answer import asked, highlight, idf_table
 from .cache import load_cache, save_cache
 from .confidence import confidence, features, load_calibration
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
 from .embed import Embedder, Progress, content_hash, embed_with_cache
-from .errors import BadQuery, IndexMissing, UnreadableFile
+from .errors import BadQuery, DamagedIndex, IndexMissing, StaleIndex, UnreadableFile
 from .files import file_sha256
 from .lexical import build_bm25, strip_invisible, tokenize
 from .load import MANIFEST, Loaded, load_corpus, scan_corpus
 from .records import Answer, Chunk, Passage
+from .index import check_fresh
 from .retrieve import Filters, make_query, search, unit_similarities
+from .store import Location, backend
 from .series import Fact, Series, covers, document_facts, find_series, link_series
 from .units import vector_units
 from .examine import Finding, examine, looks_english
@@ -66,30 +67,32 @@ def corpus_hashes(corpus: Path) -> dict[str, str]:
     return {**{name: f"not read: {exc.kind}" for name, exc in refused}, **{p.name: file_sha256(p) for p in files}}
 
 
-def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:
+def is_fresh(location: Location, embedder: Embedder, corpus: Path) -> bool:
     try:
         # checked, not just read: a damaged index is rebuilt, not "up to date"
-        manifest = store.checked_manifest(store.current_generation(index_root))
-        store.check_fresh(manifest, embedder.fingerprint, SETTINGS, corpus_hashes(corpus))
-    except (IndexMissing, store.DamagedIndex, store.StaleIndex):
+        manifest = backend(location).current_manifest()
+        check_fresh(manifest, embedder.fingerprint, SETTINGS, corpus_hashes(corpus))
+    except (IndexMissing, DamagedIndex, StaleIndex):
         return False
     return True
 
 
-def ingest(corpus: Path, index_root: Path, embedder: Embedder, progress: Progress | None = None,
+def ingest(corpus: Path, location: Location, embedder: Embedder, progress: Progress | None = None,
            force: bool = False) -> IngestReport:
     """Build the index (or report it up to date); only new or changed chunks are embedded.
-    One build at a time: a second one fails at once with IndexBusy, before any work."""
+    `location` is an index folder or a postgresql:// URL. One build at a time: a second one
+    fails at once with IndexBusy, before any work."""
     started = time.perf_counter()
-    if not force and is_fresh(index_root, embedder, corpus):
+    if not force and is_fresh(location, embedder, corpus):
         return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
-    with store.building(index_root):
-        report = _build(corpus, index_root, embedder, progress)
+    target = backend(location)
+    with target.building():
+        report = _build(corpus, target, embedder, progress)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progress | None) -> IngestReport:
+def _build(corpus: Path, target, embedder: Embedder, progress: Progress | None) -> IngestReport:
     hashes = corpus_hashes(corpus)
     loaded: Loaded = load_corpus(corpus)
     chunks = [c for doc in loaded.documents for c in chunk_document(doc)]
@@ -97,7 +100,7 @@ def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
     units = [(row, span, text) for row, c in enumerate(chunks) for span, text in vector_units(c.text)]
     spans = [(row, s, e) for row, (s, e), _ in units]
     unit_texts = [text for _, _, text in units]
-    cache = load_cache(index_root, embedder.name)
+    cache = load_cache(target.cache_root, embedder.name)
     new = len({content_hash(t) for t in texts} - cache.keys())
     every = embed_with_cache(embedder, texts + unit_texts, cache, progress)  # one progress bar for both
     vectors, unit_vectors = every[:len(texts)], every[len(texts):]
@@ -109,9 +112,9 @@ def _build(corpus: Path, index_root: Path, embedder: Embedder, progress: Progres
                   "source": d.meta.source, "publisher": d.meta.publisher, "published": d.meta.published,
                   "period": list(d.meta.period), "page_starts": d.page_starts, "repairs": d.repairs,
                   "text": d.text} for d in loaded.documents]
-    store.save_index(index_root, manifest, chunks, documents, vectors, build_bm25(texts),
-                     (np.array(spans, dtype=np.int64).reshape(-1, 3), unit_vectors))
-    save_cache(index_root, embedder.name, cache, keep={content_hash(t) for t in texts + unit_texts})
+    target.save(manifest, chunks, documents, vectors, build_bm25(texts),
+                (np.array(spans, dtype=np.int64).reshape(-1, 3), unit_vectors))
+    save_cache(target.cache_root, embedder.name, cache, keep={content_hash(t) for t in texts + unit_texts})
     return IngestReport(documents=len(loaded.documents), chunks=len(chunks), embedded=new,
                         skipped=loaded.skipped, skip_counts=loaded.skip_counts, warnings=loaded.warnings,
                         repairs={d.meta.doc_id: d.repairs for d in loaded.documents})
@@ -129,18 +132,61 @@ def check_question(question: str) -> str:
     return q
 
 
-class KnowledgeBase:
-    """An opened index with its embedder: ask it questions. Load once, ask many times."""
+class StoreIdf(dict):
+    """The idf of terms as they are asked for, looked up in the store once each: highlighting
+    needs the question's terms only, never a whole vocabulary in memory."""
 
-    def __init__(self, index_root: Path, embedder: Embedder, corpus: Path | None = None) -> None:
-        self.index = store.open_index(index_root)
-        store.check_fresh(self.index.manifest, embedder.fingerprint, SETTINGS,
-                          corpus_hashes(corpus) if corpus else self.index.manifest.get("corpus", {}))
+    def __init__(self, store) -> None:
+        super().__init__()
+        self.store = store
+
+    def __missing__(self, term: str) -> float | None:
+        self.learn((term,))
+        return dict.get(self, term)
+
+    def get(self, term: str, default=None):
+        value = self[term] if term not in self else dict.get(self, term)
+        return default if value is None else value
+
+    def learn(self, terms) -> None:
+        """One look-up for every term not seen yet; a term the corpus lacks is remembered as None."""
+        new = tuple(t for t in set(terms) if not dict.__contains__(self, t))
+        if new:
+            found = idf_table(self.store.doc_freqs(new), self.store.num_docs)
+            self.update({t: found.get(t) for t in new})
+
+
+_DERIVED = ("series", "chunk_terms", "texts", "quotes")  # cached per generation
+
+
+class KnowledgeBase:
+    """An opened index with its embedder: ask it questions. Load once, ask many times. With a
+    shared store, each question first checks the store's generation: a build made by another
+    process is used from the next question on, without a restart."""
+
+    def __init__(self, location: Location, embedder: Embedder, corpus: Path | None = None) -> None:
+        self.backend = backend(location)
         self.embedder = embedder
-        bm25 = self.index.bm25
-        indptr = np.asarray(bm25.scores["indptr"])
-        df = {term: int(indptr[i + 1] - indptr[i]) for term, i in bm25.vocab_dict.items() if i + 1 < len(indptr)}
-        self.idf = idf_table(df, len(self.index.chunks))
+        self._open()
+        check_fresh(self.index.manifest, embedder.fingerprint, SETTINGS,
+                    corpus_hashes(corpus) if corpus else self.index.manifest.get("corpus", {}))
+
+    def _open(self) -> None:
+        self.index = self.backend.open()
+        self.opened = self.index.generation()
+        self.idf = StoreIdf(self.index)
+        for name in _DERIVED:
+            self.__dict__.pop(name, None)
+
+    def refresh(self) -> bool:
+        """Reopen when the store's current generation is not the one opened; True when it was.
+        The new generation must fit this embedder and these settings; its corpus may differ
+        (another process added a report)."""
+        if self.index.generation() == self.opened:
+            return False
+        self._open()
+        check_fresh(self.index.manifest, self.embedder.fingerprint, SETTINGS, self.index.manifest.get("corpus", {}))
+        return True
 
     @functools.cached_property
     def series(self) -> list[Series]:
@@ -149,6 +195,7 @@ class KnowledgeBase:
         return link_series(facts)
 
     def figures(self, query: str) -> list[Series]:
+        self.refresh()
         return find_series(self.series, check_question(query))
 
     def figure_answer(self, question: str) -> list[Fact]:
@@ -186,6 +233,7 @@ class KnowledgeBase:
         """Did the reports say `text`? The verdict, where, and what differs; for a text that is
         not found the closest passages (unless `closest` is False: a sentence of an article)."""
         q = check_quote(text)
+        self.refresh()
         finding = examine(self.quotes, self.texts, q)
         verdict = finding.verdict if finding else "not_found"
         if verdict == "not_found":
@@ -251,11 +299,13 @@ class KnowledgeBase:
 
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
         q = check_question(question)
+        self.refresh()
         return self._search(q, self.embedder.embed_query(q), k, Filters(tuple(years), tuple(doc_ids)))
 
     def _search(self, q: str, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Passage]:
         query = make_query(q, vector)
         passages = search(self.index, query, k=k, filters=filters)
+        self.idf.learn(query.terms)
         ask = asked(q, list(query.terms), query.years)
         return [dataclasses.replace(p, highlights=highlight(p.chunk.text, ask, self.idf,
                                                              unit_similarities(self.index, p, query.vector)))

@@ -1,6 +1,8 @@
 """Retrieve stage: BM25 and dense rankings fused by reciprocal rank, a year as a soft hint.
 
-Pure over a built Index: the query arrives embedded and tokenized; nothing here touches a model.
+Pure over an opened store (kb/store.py): the store finds the candidates and hands over their
+data; every score and the fusion are worked out here, the same for every store. The query
+arrives embedded and tokenized; nothing here touches a model.
 """
 from __future__ import annotations
 
@@ -10,10 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chunk import mentioned_years
-from .index import Index
-from .lexical import bm25_scores, tokenize
+from .lexical import tokenize
 from .records import Chunk, Passage
-from .vectors import nearest, similarities
+from .store import Store
 
 DENSE_WEIGHT = 1.0
 BM25_WEIGHT = 0.5
@@ -59,52 +60,29 @@ def ranking(scores: np.ndarray, allowed: np.ndarray | None, depth: int = CANDIDA
     return order[:depth].tolist()
 
 
-def allowed_rows(index: Index, filters: Filters) -> np.ndarray | None:
-    """A boolean mask over the chunks, or None when nothing is filtered out."""
-    if not filters.years and not filters.doc_ids:
-        return None
-    return np.array([filters.allows(c) for c in index.chunks], dtype=bool)
-
-
-def dense_ranking(index: Index, vector: np.ndarray, allowed: np.ndarray | None,
-                  depth: int = CANDIDATES) -> tuple[list[int], dict[int, float]]:
-    """Rows nearest in meaning, best first, and their cosine similarity."""
-    rows, sims = nearest(index.vectors, vector, allowed, depth)
-    keep = sims > 0
-    return rows[keep].tolist(), dict(zip(rows[keep].tolist(), sims[keep].tolist()))
-
-
-def unit_range(index: Index, row: int) -> tuple[int, int]:
-    """The rows of index.unit_spans that belong to chunk `row` (the spans are sorted by row)."""
-    rows = index.unit_spans[:, 0]
-    return int(np.searchsorted(rows, row, "left")), int(np.searchsorted(rows, row, "right"))
-
-
-def unit_similarities(index: Index, passage: Passage, vector: np.ndarray) -> dict[tuple[int, int], float]:
+def unit_similarities(index: Store, passage: Passage, vector: np.ndarray) -> dict[tuple[int, int], float]:
     """Cosine of the question with each sentence unit of the passage's chunks, by span in its text."""
     out: dict[tuple[int, int], float] = {}
-    for row in passage.rows:
-        lo, hi = unit_range(index, row)
-        shift = index.chunks[row].start - passage.chunk.start
-        sims = index.unit_vectors[lo:hi].astype(np.float32) @ np.asarray(vector, dtype=np.float32)
-        out.update({(int(s) + shift, int(e) + shift): float(x) for (_, s, e), x in zip(index.unit_spans[lo:hi], sims)})
+    for row, chunk in zip(passage.rows, index.chunks_at(list(passage.rows))):
+        spans, vectors = index.units_of(row)
+        shift = chunk.start - passage.chunk.start
+        sims = vectors.astype(np.float32) @ np.asarray(vector, dtype=np.float32)
+        out.update({(int(s) + shift, int(e) + shift): float(x) for (s, e), x in zip(spans, sims)})
     return out
 
 
-def best_sentence_scores(index: Index, vector: np.ndarray, pool: set[int]) -> dict[int, float]:
+def best_sentence_scores(index: Store, vector: np.ndarray, pool: set[int]) -> dict[int, float]:
     """Each candidate's best sentence similarity to the question: a passage about something else
     that holds the one answering sentence scores by that sentence."""
-    rows = np.array(sorted(pool), dtype=np.int64)
-    los = np.searchsorted(index.unit_spans[:, 0], rows, "left")
-    his = np.searchsorted(index.unit_spans[:, 0], rows, "right")
-    has = his > los
-    rows, los, his = rows[has], los[has], his[has]
-    if not len(rows):
+    rows = sorted(pool)
+    units = [index.units_of(r)[1] for r in rows]
+    has = [len(u) > 0 for u in units]
+    if not any(has):
         return {}
-    units = np.concatenate([np.arange(lo, hi) for lo, hi in zip(los, his)])
-    sims = index.unit_vectors[units].astype(np.float32) @ vector
-    starts = np.concatenate([[0], np.cumsum(his - los)[:-1]])
-    return dict(zip(rows.tolist(), np.maximum.reduceat(sims, starts).tolist()))
+    rows = [r for r, h in zip(rows, has) if h]
+    sims = np.concatenate([u for u in units if len(u)]).astype(np.float32) @ vector
+    starts = np.concatenate([[0], np.cumsum([len(u) for u in units if len(u)])[:-1]])
+    return dict(zip(rows, np.maximum.reduceat(sims, starts).tolist()))
 
 
 def year_match(chunk: Chunk, period: tuple[int, ...], years: tuple[int, ...]) -> float:
@@ -117,16 +95,12 @@ def year_match(chunk: Chunk, period: tuple[int, ...], years: tuple[int, ...]) ->
     return 1.0 if covered else 0.5 * named
 
 
-def _period(index: Index, doc_id: str) -> tuple[int, ...]:
-    return tuple(index.documents.get(doc_id, {}).get("period", ()))
-
-
-def vocabulary_coverage(index: Index, query: Query) -> float:
+def vocabulary_coverage(index: Store, query: Query) -> float:
     """Share of the query's words the corpus knows. An English question against Dutch
     reports matches one stray loan word; the dense ranking, multilingual, should lead then."""
     if not query.terms:
         return 0.0
-    vocab = index.bm25.vocab_dict
+    vocab = index.doc_freqs(query.terms)
     return sum(t in vocab for t in query.terms) / len(query.terms)
 
 
@@ -159,48 +133,43 @@ class Candidates:
     words: np.ndarray  # share of the question's term weight the passage holds, 0..1
 
 
-def candidates(index: Index, query: Query, filters: Filters = Filters()) -> Candidates:
-    allowed = allowed_rows(index, filters)
-    lexical = bm25_scores(index.bm25, list(query.terms))
+def candidate_rows(index: Store, query: Query, vector: np.ndarray, filters: Filters) -> np.ndarray:
+    """The rows either ranking puts in its top CANDIDATES, in row order (the store searches)."""
+    found = set(index.bm25_top(query.terms, filters, CANDIDATES)) | set(index.dense_top(vector, filters, CANDIDATES))
+    return np.array(sorted(found), dtype=np.int64)
+
+
+def candidates(index: Store, query: Query, filters: Filters = Filters()) -> Candidates:
     vector = np.asarray(query.vector, dtype=np.float32)
-    by_dense, _ = dense_ranking(index, vector, allowed)
-    rows = np.array(sorted(set(ranking(lexical, allowed)) | set(by_dense)), dtype=np.int64)
-    dense = similarities(index.vectors, vector, rows.tolist()) if len(rows) else np.zeros(0, np.float32)
+    rows = candidate_rows(index, query, vector, filters)
+    index.fetch(rows.tolist())
+    dense = index.dense_scores(vector, rows.tolist())
     best = best_sentence_scores(index, vector, set(rows.tolist()))
     sentence = np.array([best.get(int(r), float(d)) for r, d in zip(rows, dense)], dtype=np.float32)
-    year = np.array([year_match(index.chunks[r], _period(index, index.chunks[r].doc_id), query.years)
-                     for r in rows], dtype=np.float32)
+    year = np.array([year_match(c, index.period(c.doc_id), query.years) for c in index.chunks_at(rows.tolist())],
+                    dtype=np.float32)
     weights = term_weights(index, query.terms)
     words = np.array([term_share(chunk_terms(index, int(r)), weights) for r in rows], dtype=np.float32)
-    return Candidates(rows, lexical[rows], dense, sentence, year, vocabulary_coverage(index, query), words)
+    return Candidates(rows, index.bm25_scores(query.terms, rows), dense, sentence, year,
+                      vocabulary_coverage(index, query), words)
 
 
-def term_weights(index: Index, terms: tuple[str, ...]) -> dict[str, float]:
+def term_weights(index: Store, terms: tuple[str, ...]) -> dict[str, float]:
     """The BM25 idf of each query term the corpus knows."""
-    indptr = index.bm25.scores["indptr"]
-    n = int(index.bm25.scores["num_docs"])
-    out = {}
-    for t in set(terms):
-        i = index.bm25.vocab_dict.get(t)
-        if i is not None and i + 1 < len(indptr):
-            df = int(indptr[i + 1] - indptr[i])
-            out[t] = float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
-    return out
+    n = index.num_docs
+    return {t: float(np.log(1 + (n - df + 0.5) / (df + 0.5))) for t, df in index.doc_freqs(terms).items()}
 
 
-def chunk_terms(index: Index, row: int) -> frozenset[str]:
-    """The BM25 terms of chunk `row`, tokenized once per opened index."""
-    terms = index.terms.get(row)
-    if terms is None:
-        terms = index.terms[row] = frozenset(tokenize(index.chunks[row].text))
-    return terms
+def chunk_terms(index: Store, row: int) -> frozenset[str]:
+    """The BM25 terms of chunk `row`'s text."""
+    return index.terms_of(row)
 
 
-def rarest_missing(index: Index, query: Query, present: frozenset[str]) -> float:
+def rarest_missing(index: Store, query: Query, present: frozenset[str]) -> float:
     """How rare (idf over the largest possible idf, 0..1) the rarest question term is that the
     passage lacks; a term the corpus never uses counts as rarest: "paspoort" in a question the
     reports cannot answer."""
-    n = int(index.bm25.scores["num_docs"])
+    n = index.num_docs
     top = float(np.log(1 + (n + 0.5) / 0.5))
     weights = term_weights(index, query.terms)
     missing = [weights.get(t, top) for t in set(query.terms) if t not in present]
@@ -229,15 +198,16 @@ def fused_scores(c: Candidates, w: Weights = Weights()) -> np.ndarray:
             + w.year * c.year + w.words * c.words)
 
 
-def search(index: Index, query: Query, k: int = 5, filters: Filters = Filters(),
+def search(index: Store, query: Query, k: int = 5, filters: Filters = Filters(),
            weights: Weights = Weights()) -> list[Passage]:
     """The k best passages, no two overlapping, each saying why it ranked."""
     c = candidates(index, query, filters)
     fused = fused_scores(c, weights)
     picked: list[Passage] = []
+    chunks = dict(zip(c.rows.tolist(), index.chunks_at(c.rows.tolist())))
     for i in sorted(range(len(c.rows)), key=lambda i: (-fused[i], c.rows[i])):
         row = int(c.rows[i])
-        chunk = index.chunks[row]
+        chunk = chunks[row]
         at = next((j for j, p in enumerate(picked) if overlaps(chunk, p.chunk)), None)
         if at is not None:  # the pieces of one split paragraph: one passage, not a lost answer
             picked[at] = merged(index, picked[at], chunk, row)
@@ -246,7 +216,7 @@ def search(index: Index, query: Query, k: int = 5, filters: Filters = Filters(),
     return picked
 
 
-def _why(index: Index, query: Query, c: Candidates, i: int, fused: np.ndarray) -> dict:
+def _why(index: Store, query: Query, c: Candidates, i: int, fused: np.ndarray) -> dict:
     """The scores behind a passage's rank (and the no-answer model's features)."""
     terms = chunk_terms(index, int(c.rows[i]))
     return {"fused": round(float(fused[i]), 5), "bm25_score": round(float(c.bm25[i]), 3),
@@ -256,13 +226,13 @@ def _why(index: Index, query: Query, c: Candidates, i: int, fused: np.ndarray) -
             "bm25_terms": sorted(set(query.terms) & terms)}
 
 
-def merged(index: Index, passage: Passage, chunk: Chunk, row: int) -> Passage:
+def merged(index: Store, passage: Passage, chunk: Chunk, row: int) -> Passage:
     """`passage` stretched over an overlapping chunk of the same document (kept as ranked)."""
     first = passage.chunk
     start, end = min(first.start, chunk.start), max(first.end, chunk.end)
     if (start, end) == (first.start, first.end):
         return passage
-    text = index.documents[first.doc_id]["text"][start:end]
+    text = index.text(first.doc_id, start, end)
     joined = dataclasses.replace(first, chunk_id=f"{first.doc_id}:{start}-{end}", start=start, end=end, text=text,
                                  years=tuple(sorted(set(first.years) | set(chunk.years))))
     return dataclasses.replace(passage, chunk=joined, rows=passage.rows + (row,))
