@@ -98,7 +98,7 @@ def run_ingest(args, embedder=None, force: bool = False):
     embedder = embedder or get_embedder(args.model)
     bar, update = _progress_bar()
     try:
-        report = ingest(args.corpus, location(args), embedder, progress=update, force=force)
+        report = ingest(args.corpus, location(args), embedder, progress=update, force=force, cache=args.index)
     finally:
         bar.close()
     for name, reason in report.skipped:

@@ -78,14 +78,15 @@ def is_fresh(location: Location, embedder: Embedder, corpus: Path) -> bool:
 
 
 def ingest(corpus: Path, location: Location, embedder: Embedder, progress: Progress | None = None,
-           force: bool = False) -> IngestReport:
+           force: bool = False, cache: Path | None = None) -> IngestReport:
     """Build the index (or report it up to date); only new or changed chunks are embedded.
     `location` is an index folder or a postgresql:// URL. One build at a time: a second one
-    fails at once with IndexBusy, before any work."""
+    fails at once with IndexBusy, before any work. A database store keeps its embedding cache
+    in the folder `cache` (default: index)."""
     started = time.perf_counter()
     if not force and is_fresh(location, embedder, corpus):
         return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
-    target = backend(location)
+    target = backend(location, cache)
     with target.building():
         report = _build(corpus, target, embedder, progress)
     report.seconds = time.perf_counter() - started

@@ -1,0 +1,151 @@
+"""The PostgreSQL + pgvector store's tables, and writing one generation in one transaction.
+
+kb.state        the current and the previous generation (one row): switched in the writing
+                transaction, so a reader sees the old corpus or the new one, never half
+kb.generation   a generation's manifest (the same sealed JSON as the index folder's)
+kb.chunk_<g>    a row per chunk (row = build order, as in the index folder): its record, its text,
+                the terms of its text, its BM25 terms with their weights (bm25s's own precomputed
+                per-term scores, float32 bytes), its vector (pgvector, HNSW inner product past
+                EXACT_UP_TO rows) and its sentence units (spans int32 and float16 vectors, bytes:
+                fetched by chunk row for the candidates, never searched, so no index on them)
+kb.posting_<g>  the inverted index of kb's BM25 terms: a term's (row, weight) postings sorted by
+                weight, in blocks of BLOCK; a query reads the first blocks of its terms
+kb.term_<g>     document frequency of each term
+kb.document_<g> a report's metadata and cleaned text
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from .errors import KbError
+
+BLOCK = 1024  # postings per block, highest weight first
+EXACT_UP_TO = 20_000  # chunks; past this the vectors get an HNSW index (a scan costs ~0.5 µs a vector)
+HNSW_M = 16
+HNSW_EF_CONSTRUCTION = 128
+LOCK_KEY = 0x6B62_1400  # advisory lock of the one writer ("kb", issue 14)
+
+BASE = """
+CREATE TABLE IF NOT EXISTS kb.state (one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    current bigint NOT NULL, previous bigint);
+CREATE TABLE IF NOT EXISTS kb.generation (id bigserial PRIMARY KEY, manifest jsonb NOT NULL,
+    chunks integer NOT NULL, created timestamptz NOT NULL DEFAULT now());
+"""
+
+
+def dba_help(user: str) -> str:
+    return ("ask a database administrator to run, as a superuser in this database: "
+            f"CREATE EXTENSION IF NOT EXISTS vector; CREATE SCHEMA IF NOT EXISTS kb AUTHORIZATION \"{user}\";")
+
+
+def ensure_base(conn, user: str) -> None:
+    """The vector extension and kb's schema, made when this user may; else what to ask for."""
+    import psycopg
+
+    have = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'").fetchone()
+    try:
+        if not have:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        conn.execute("CREATE SCHEMA IF NOT EXISTS kb")
+        conn.execute(BASE)
+    except (psycopg.errors.InsufficientPrivilege, psycopg.errors.FeatureNotSupported) as exc:
+        conn.rollback()
+        raise KbError(f"the database does not let {user} set up kb ({str(exc).splitlines()[0]}); "
+                      f"{dba_help(user)}") from exc
+
+
+def tables(gen: int, dim: int) -> str:
+    return f"""
+CREATE TABLE kb.document_{gen} (doc_id text PRIMARY KEY, ord integer NOT NULL, meta jsonb NOT NULL, text text NOT NULL);
+CREATE TABLE kb.chunk_{gen} (row integer PRIMARY KEY, doc_id text NOT NULL, year integer NOT NULL,
+    meta jsonb NOT NULL, text text NOT NULL, terms text[] NOT NULL, bm25_terms text[] NOT NULL,
+    bm25_weights bytea NOT NULL, embedding vector({dim}) NOT NULL, unit_spans bytea NOT NULL,
+    unit_vectors bytea NOT NULL);
+CREATE TABLE kb.term_{gen} (term text PRIMARY KEY, df integer NOT NULL);
+CREATE TABLE kb.posting_{gen} (term text NOT NULL, block integer NOT NULL, rows integer[] NOT NULL,
+    weights real[] NOT NULL, PRIMARY KEY (term, block));
+"""
+
+
+def indexes(gen: int, n: int) -> list[str]:
+    out = [f"CREATE INDEX ON kb.chunk_{gen} (year)", f"CREATE INDEX ON kb.chunk_{gen} (doc_id)"]
+    if n > EXACT_UP_TO:
+        out.append(f"CREATE INDEX ON kb.chunk_{gen} USING hnsw (embedding vector_ip_ops) "
+                   f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})")
+    return out
+
+
+def by_chunk(bm25, n: int) -> list[tuple[list[str], bytes]]:
+    """Each chunk's BM25 terms and weights, from bm25s's term-major (CSC) score matrix."""
+    data, indices, indptr = (np.asarray(bm25.scores[k]) for k in ("data", "indices", "indptr"))
+    names = np.empty(len(indptr) - 1, dtype=object)
+    for term, i in bm25.vocab_dict.items():
+        if i < len(names):
+            names[i] = term
+    term_of = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    order = np.argsort(indices, kind="stable")
+    bounds = np.searchsorted(indices[order], np.arange(n + 1))
+    out = []
+    for row in range(n):
+        sel = order[bounds[row]:bounds[row + 1]]
+        out.append((names[term_of[sel]].tolist(), data[sel].astype(np.float32).tobytes()))
+    return out
+
+
+def postings(bm25):
+    """(term, block, rows, weights) rows: each term's postings, highest weight first."""
+    data, indices, indptr = (np.asarray(bm25.scores[k]) for k in ("data", "indices", "indptr"))
+    for term, i in bm25.vocab_dict.items():
+        if i + 1 >= len(indptr):
+            continue
+        lo, hi = int(indptr[i]), int(indptr[i + 1])
+        order = np.argsort(-data[lo:hi], kind="stable")
+        rows, weights = indices[lo:hi][order], data[lo:hi][order]
+        for b, at in enumerate(range(0, hi - lo, BLOCK)):
+            yield term, b, rows[at:at + BLOCK].astype(np.int32).tolist(), weights[at:at + BLOCK].astype(np.float32).tolist()
+
+
+def write_generation(conn, gen: int, chunks, documents: list[dict], vectors: np.ndarray, bm25,
+                     units: tuple[np.ndarray, np.ndarray], terms_of) -> None:
+    """Fill generation `gen`'s tables (inside the caller's transaction) with binary COPY."""
+    from pgvector import Vector
+    from psycopg.types.json import Jsonb
+
+    n, dim = len(chunks), int(vectors.shape[1])
+    conn.execute(tables(gen, dim))
+    with conn.cursor().copy(f"COPY kb.document_{gen} (doc_id, ord, meta, text) FROM STDIN") as copy:
+        for at, d in enumerate(documents):
+            meta = {k: v for k, v in d.items() if k != "text"}
+            copy.write_row((d["doc_id"], at, json.dumps(meta, ensure_ascii=False), d["text"]))
+    spans, unit_vectors = units
+    starts = np.searchsorted(spans[:, 0], np.arange(n + 1)) if n else np.zeros(1, np.int64)
+    weights = by_chunk(bm25, n)
+    cols = "row, doc_id, year, meta, text, terms, bm25_terms, bm25_weights, embedding, unit_spans, unit_vectors"
+    with conn.cursor().copy(f"COPY kb.chunk_{gen} ({cols}) FROM STDIN WITH (FORMAT BINARY)") as copy:
+        copy.set_types(["int4", "text", "int4", "jsonb", "text", "text[]", "text[]", "bytea", "vector", "bytea", "bytea"])
+        for row, c in enumerate(chunks):
+            lo, hi = starts[row], starts[row + 1]
+            meta = {"chunk_id": c.chunk_id, "title": c.title, "section": c.section, "page": c.page,
+                    "start": c.start, "end": c.end, "years": list(c.years)}
+            copy.write_row((row, c.doc_id, c.year, Jsonb(meta), c.text,
+                            sorted(terms_of(c)), weights[row][0], weights[row][1],
+                            Vector(np.asarray(vectors[row], dtype=np.float32)),
+                            spans[lo:hi, 1:].astype(np.int32).tobytes(),
+                            np.asarray(unit_vectors[lo:hi], dtype=np.float16).tobytes()))
+    indptr = np.asarray(bm25.scores["indptr"])
+    with conn.cursor().copy(f"COPY kb.term_{gen} (term, df) FROM STDIN") as copy:
+        for term, i in bm25.vocab_dict.items():
+            if i + 1 < len(indptr):
+                copy.write_row((term, int(indptr[i + 1] - indptr[i])))
+    with conn.cursor().copy(f"COPY kb.posting_{gen} (term, block, rows, weights) FROM STDIN") as copy:
+        for posting in postings(bm25):
+            copy.write_row(posting)
+    for statement in indexes(gen, n):
+        conn.execute(statement)
+
+
+def drop_generation(conn, gen: int) -> None:
+    for table in ("document", "chunk", "term", "posting"):
+        conn.execute(f"DROP TABLE IF EXISTS kb.{table}_{gen}")
