@@ -48,7 +48,8 @@ def ensure_base(conn, user: str) -> None:
     try:
         if not have:
             conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-        conn.execute("CREATE SCHEMA IF NOT EXISTS kb")
+        if not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'kb'").fetchone():
+            conn.execute("CREATE SCHEMA kb")  # asks for CREATE on the database even when it exists
         conn.execute(BASE)
     except (psycopg.errors.InsufficientPrivilege, psycopg.errors.FeatureNotSupported) as exc:
         conn.rollback()

@@ -83,3 +83,49 @@ def full_index(tmp_path_factory, embedder) -> Path:
 @pytest.fixture(scope="session")
 def full_kb(full_index, embedder) -> KnowledgeBase:
     return KnowledgeBase(full_index, embedder, corpus=CORPUS)
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory) -> str:
+    """A real PostgreSQL 18 + pgvector on 127.0.0.1, started here for the run (tests/pg.py). It
+    must start: a Postgres test fails loudly when it cannot, it never skips."""
+    from pg import Server
+
+    with Server() as url:
+        yield url
+
+
+_databases = iter(range(1_000_000))
+
+
+@pytest.fixture()
+def pg_url(pg_server) -> str:
+    """A fresh, empty database on the run's server, for one test."""
+    import psycopg
+
+    name = f"kb_test_{next(_databases)}"
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return pg_server.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def slice_in_postgres(pg_server, slice_paths, embedder) -> str:
+    """The slice corpus ingested into its own database (the folder index's embedding cache reused)."""
+    import psycopg
+
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE kb_slice")
+    url = pg_server.rsplit("/", 1)[0] + "/kb_slice"
+    corpus, index = slice_paths
+    ingest(corpus, url, embedder, cache=index)
+    return url
+
+
+@pytest.fixture(scope="session", params=["folder", "postgres"])
+def stored_kb(request, slice_paths, embedder) -> KnowledgeBase:
+    """The slice knowledge base in each store: the same retrieval tests run on both."""
+    corpus, index = slice_paths
+    if request.param == "folder":
+        return KnowledgeBase(index, embedder, corpus=corpus)
+    return KnowledgeBase(request.getfixturevalue("slice_in_postgres"), embedder, corpus=corpus)

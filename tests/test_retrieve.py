@@ -64,8 +64,8 @@ def test_torn_table_row_is_paired_with_its_values():
     assert [text[s:e] for s, e in spans] == ["•  Tijdige afhandeling klachten", "2011 2010", "91% 91%"]
 
 
-def test_question_about_2012_complaints_cites_the_2012_row(slice_kb):
-    [top] = slice_kb.ask("tijdige afhandeling klachten 2012", k=1)
+def test_question_about_2012_complaints_cites_the_2012_row(stored_kb):
+    [top] = stored_kb.ask("tijdige afhandeling klachten 2012", k=1)
     assert top.chunk.year == 2012 and "83%" in top.quote
     assert "Tijdige afhandeling klachten" in top.quote
     assert top.chunk.citation.startswith("IND, De IND belicht: Jaarresultaten 2012 (2012), ")
@@ -73,55 +73,55 @@ def test_question_about_2012_complaints_cites_the_2012_row(slice_kb):
     assert top.why["bm25_score"] > 0 and top.why["dense_score"] > 0.7 and "klacht" in top.why["bm25_terms"]
 
 
-def test_a_2011_figure_may_come_from_a_later_report_but_the_year_leads(slice_kb):
-    passages = slice_kb.ask("tijdige afhandeling klachten 2011", k=3)
+def test_a_2011_figure_may_come_from_a_later_report_but_the_year_leads(stored_kb):
+    passages = stored_kb.ask("tijdige afhandeling klachten 2011", k=3)
     assert any("91%" in p.chunk.text for p in passages[:2])
     assert {p.chunk.year for p in passages} <= {2011, 2012, 2016}
 
 
-def test_explicit_filters_filter(slice_kb):
-    only_2016 = slice_kb.ask("klachten", k=10, years=(2016,))
+def test_explicit_filters_filter(stored_kb):
+    only_2016 = stored_kb.ask("klachten", k=10, years=(2016,))
     assert only_2016 and {p.chunk.year for p in only_2016} == {2016}
-    only_doc = slice_kb.ask("klachten", k=10, doc_ids=("ind-jaarverslag-2011",))
+    only_doc = stored_kb.ask("klachten", k=10, doc_ids=("ind-jaarverslag-2011",))
     assert only_doc and {p.chunk.doc_id for p in only_doc} == {"ind-jaarverslag-2011"}
 
 
-def test_results_never_overlap(slice_kb):
-    passages = slice_kb.ask("klachten ingebrekestellingen dwangsom", k=20)
+def test_results_never_overlap(stored_kb):
+    passages = stored_kb.ask("klachten ingebrekestellingen dwangsom", k=20)
     for i, a in enumerate(passages):
         assert not any(overlaps(a.chunk, b.chunk) for b in passages[i + 1:])
 
 
-def test_highlights_lie_inside_the_passage_and_quote_is_exact(slice_kb):
-    for p in slice_kb.ask("Hoeveel klachten ontving de IND in 2016?", k=5):
+def test_highlights_lie_inside_the_passage_and_quote_is_exact(stored_kb):
+    for p in stored_kb.ask("Hoeveel klachten ontving de IND in 2016?", k=5):
         assert p.highlights
         for start, end in p.highlights:
             assert 0 <= start < end <= len(p.chunk.text)
         assert p.quote in p.chunk.text
 
 
-def test_english_question_is_answered_from_dutch_text(slice_kb):
-    passages = slice_kb.ask("How many complaints did the IND receive in 2012?", k=3)
+def test_english_question_is_answered_from_dutch_text(stored_kb):
+    passages = stored_kb.ask("How many complaints did the IND receive in 2012?", k=3)
     assert any("4.750" in p.chunk.text and p.chunk.year == 2012 for p in passages)
 
 
 @pytest.mark.parametrize("question, message", [
     ("", "empty"), ("   \n ", "empty"), ("?!.,;", "no letters"), ("[", "no letters"), ("klachten " * 2000, "characters long"),
 ])
-def test_bad_questions_are_refused_clearly(slice_kb, question, message):
+def test_bad_questions_are_refused_clearly(stored_kb, question, message):
     with pytest.raises(BadQuery, match=message):
-        slice_kb.ask(question)
+        stored_kb.ask(question)
 
 
-def test_odd_but_valid_questions_do_not_crash(slice_kb):
+def test_odd_but_valid_questions_do_not_crash(stored_kb):
     for q in ["'; DROP TABLE chunks;--", "(a+)+$", "belas\u200bting", "🙂 klachten", "الشكاوى"]:
-        assert isinstance(slice_kb.ask(q, k=3), list)
+        assert isinstance(stored_kb.ask(q, k=3), list)
 
 
-def test_zero_width_characters_inside_a_word_are_ignored(slice_kb):
+def test_zero_width_characters_inside_a_word_are_ignored(stored_kb):
     assert make_query("belas\u200bting", np.zeros(4)).terms == make_query("belasting", np.zeros(4)).terms
-    hidden = slice_kb.ask("klach\u200bten afhan\u00addeling 2012", k=3)
-    plain = slice_kb.ask("klachten afhandeling 2012", k=3)
+    hidden = stored_kb.ask("klach\u200bten afhan\u00addeling 2012", k=3)
+    plain = stored_kb.ask("klachten afhandeling 2012", k=3)
     assert [p.chunk.chunk_id for p in hidden] == [p.chunk.chunk_id for p in plain] and plain
 
 

@@ -1,0 +1,135 @@
+"""The PostgreSQL + pgvector store on a real server (tests/pg.py): the same answers as the index
+folder, all-or-nothing writes, one writer, new builds seen without a restart, restore, damage,
+and what to ask a database administrator for."""
+from __future__ import annotations
+
+import threading
+
+import psycopg
+import pytest
+
+from kb import pg_schema
+from kb.errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, KbError
+from kb.pipeline import KnowledgeBase, ingest
+from kb.store import backend
+
+from conftest import FakeEmbedder, write_slice_corpus
+
+QUESTIONS = ["tijdige afhandeling klachten 2012", "How many complaints did the IND receive in 2012?",
+             "Hoeveel klachten ontving de IND in 2016?", "klachten ingebrekestellingen dwangsom", "kosten"]
+
+
+def seen(kb: KnowledgeBase, question: str, **filters) -> list[tuple]:
+    return [(p.chunk.chunk_id, p.score, p.highlights, p.why) for p in kb.ask(question, k=5, **filters)]
+
+
+def test_both_stores_give_the_same_passages_scores_marks_and_reasons(slice_paths, slice_in_postgres, embedder):
+    corpus, index = slice_paths
+    folder, pg = KnowledgeBase(index, embedder, corpus=corpus), KnowledgeBase(slice_in_postgres, embedder, corpus=corpus)
+    for q in QUESTIONS:
+        assert seen(pg, q) == seen(folder, q) and seen(folder, q)
+    assert seen(pg, "klachten", years=(2016,)) == seen(folder, "klachten", years=(2016,))
+    assert seen(pg, "klachten", doc_ids=("ind-jaarverslag-2011",)) == seen(folder, "klachten", doc_ids=("ind-jaarverslag-2011",))
+    assert pg.answer(QUESTIONS[2]).facts == folder.answer(QUESTIONS[2]).facts
+    assert pg.index.documents.keys() == folder.index.documents.keys() and pg.index.chunks == folder.index.chunks
+
+
+def tables(url: str) -> set[str]:
+    with psycopg.connect(url) as conn:
+        return {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'kb'")}
+
+
+def test_no_store_yet_says_how_to_build_it(pg_url):
+    with pytest.raises(IndexMissing, match="kb --store URL ingest"):
+        KnowledgeBase(pg_url, FakeEmbedder())
+
+
+def test_a_failed_write_changes_nothing_and_leaves_no_tables(pg_url, tmp_path, monkeypatch):
+    corpus = write_slice_corpus(tmp_path / "corpus")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    before, state = tables(pg_url), backend(pg_url).current_manifest()
+
+    def fail(gen, n):
+        return ["CREATE INDEX ON kb.no_such_table (x)"]
+    monkeypatch.setattr(pg_schema, "indexes", fail)
+    with pytest.raises(IndexWriteFailed, match="previous index is still the current one"):
+        ingest(corpus, pg_url, FakeEmbedder(), force=True, cache=tmp_path / "cache")
+    assert tables(pg_url) == before and backend(pg_url).current_manifest() == state
+    assert KnowledgeBase(pg_url, FakeEmbedder()).ask("klachten", k=1)
+
+
+def test_a_second_ingest_is_refused_while_one_writes(pg_url, tmp_path):
+    corpus = write_slice_corpus(tmp_path / "corpus")
+    first = backend(pg_url, tmp_path)
+    with first.building():
+        with pytest.raises(IndexBusy, match="another kb ingest is writing to this store"):
+            ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")  # the lock went with the first writer
+
+
+def test_a_build_by_another_process_is_seen_at_the_next_question(pg_url, tmp_path):
+    corpus = write_slice_corpus(tmp_path / "corpus")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    reader = KnowledgeBase(pg_url, FakeEmbedder())
+    assert not any(p.chunk.doc_id == "zwolle-2024" for p in reader.ask("fietsenstalling Zwolle", k=5))
+    (corpus / "zwolle-2024.md").write_text("# Fietsen\n\nDe gemeente Zwolle bouwde in 2024 een fietsenstalling "
+                                           "voor 5.000 fietsen bij het station.\n", "utf-8")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")  # as another app process would
+    assert reader.ask("fietsenstalling Zwolle", k=1)[0].chunk.doc_id == "zwolle-2024"
+    assert backend(pg_url).restore().startswith("generation")
+    assert not any(p.chunk.doc_id == "zwolle-2024" for p in reader.ask("fietsenstalling Zwolle", k=5))
+
+
+def test_readers_see_the_old_or_the_new_corpus_while_builds_run(pg_url, tmp_path):
+    corpus = write_slice_corpus(tmp_path / "corpus")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    reader = KnowledgeBase(pg_url, FakeEmbedder())
+    expected = [p.chunk.chunk_id for p in reader.ask("klachten afhandeling", k=5)]
+    failures: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            for _ in range(3):
+                ingest(corpus, pg_url, FakeEmbedder(), force=True, cache=tmp_path / "cache")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failures.append(exc)
+    writer = threading.Thread(target=build)
+    writer.start()
+    answers = []
+    while writer.is_alive():
+        try:
+            answers.append([p.chunk.chunk_id for p in reader.ask("klachten afhandeling", k=5)])
+        except IndexBusy:
+            pass  # replaced twice during one question: said plainly, the next question works
+    writer.join()
+    assert not failures and answers and all(a == expected for a in answers)
+    assert len(tables(pg_url) - {"state", "generation"}) == 8  # the current and the previous generation, four tables each
+
+
+def test_a_damaged_manifest_is_reported(pg_url, tmp_path):
+    ingest(write_slice_corpus(tmp_path / "corpus"), pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("UPDATE kb.generation SET manifest = jsonb_set(manifest, '{built}', '\"1999\"')")
+    with pytest.raises(DamagedIndex, match="does not match its own checksum"):
+        KnowledgeBase(pg_url, FakeEmbedder())
+
+
+def test_without_rights_to_set_up_it_says_what_to_ask_a_dba_for(pg_url, tmp_path):
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE ROLE reporter LOGIN")
+        conn.execute(f"REVOKE CREATE ON DATABASE {pg_url.rsplit('/', 1)[1]} FROM PUBLIC")
+    user_url = pg_url.replace("postgres@", "reporter@")
+    with pytest.raises(KbError, match=r'CREATE EXTENSION IF NOT EXISTS vector; CREATE SCHEMA IF NOT EXISTS kb '
+                                      r'AUTHORIZATION "reporter";'):
+        ingest(write_slice_corpus(tmp_path / "corpus"), user_url, FakeEmbedder(), cache=tmp_path / "cache")
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # what the DBA runs
+        conn.execute('CREATE EXTENSION IF NOT EXISTS vector; CREATE SCHEMA IF NOT EXISTS kb AUTHORIZATION "reporter";')
+    ingest(write_slice_corpus(tmp_path / "corpus"), user_url, FakeEmbedder(), cache=tmp_path / "cache")
+    assert KnowledgeBase(user_url, FakeEmbedder()).ask("klachten", k=1)
+
+
+def test_a_bad_url_is_a_clear_error(tmp_path):
+    with pytest.raises(KbError, match="cannot connect"):
+        KnowledgeBase("postgresql://nobody@127.0.0.1:1/none", FakeEmbedder())
+    with pytest.raises(KbError, match="give postgresql://USER@HOST:PORT/DB"):
+        KnowledgeBase("mysql://x@y/z", FakeEmbedder())
