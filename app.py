@@ -13,14 +13,14 @@ from kb.compare import compare
 from kb.embed import get_embedder
 from kb.errors import DamagedIndex, IndexMissing, KbError, StaleIndex, UnreadableFile
 from kb.files import file_sha256
-from kb.index import restore_previous
+from kb.store import backend, is_url, location_of
 from kb.load import SUFFIXES, corpus_files, load_file, meta_from_name
 from kb.pipeline import IngestReport, KnowledgeBase, ingest
 from kb.render import marked, md_escape, results_csv, results_markdown, safe_filename
 from kb.verdict_view import PAGE_WORDS, VERDICT_WORDS, article_csv, article_table, change_words, source_markdown
 
 CORPUS = Path(os.environ.get("KB_CORPUS", "corpus"))
-INDEX = Path(os.environ.get("KB_INDEX", "index"))
+INDEX = location_of(None, os.environ.get("KB_INDEX", "index"))  # KB_STORE=postgresql://... shares one database
 TEXT = {
     "nl": {"ask": "Zoeken", "compare": "Vergelijken", "question": "Vraag", "years": "Jaren", "docs": "Rapporten",
            "k": "Aantal passages", "topic": "Onderwerp", "none": "Geen passages gevonden; probeer andere woorden.",
@@ -62,7 +62,7 @@ def embedder():
 
 @st.cache_resource(show_spinner=False)
 def load_kb(corpus: str, index: str) -> KnowledgeBase:
-    return KnowledgeBase(Path(index), embedder(), corpus=Path(corpus))
+    return KnowledgeBase(index if is_url(index) else Path(index), embedder(), corpus=Path(corpus))
 
 
 def open_kb(t: dict) -> KnowledgeBase:
@@ -89,7 +89,7 @@ def damaged_page(exc: DamagedIndex, t: dict) -> None:
     left, right = st.columns(2)
     try:
         if exc.previous and left.button(f"{t['restore']} ({exc.previous})"):
-            restore_previous(INDEX)
+            backend(INDEX).restore()
         elif right.button(t["rebuild"]):
             build_index(t, force=True)
         else:
