@@ -24,7 +24,7 @@ from .records import Chunk
 FIX = "run `kb --store URL ingest` to build it"
 EF_SEARCH = 200  # HNSW candidates examined per dense search
 READ_BLOCKS = 8  # posting blocks read per query term: the BM25 pool is exact for terms in < 8,192 chunks
-KEEP_ROWS = 4096  # candidates' data kept between questions
+KEEP_ROWS = 1024  # candidates' data kept between questions (about 25 KB each)
 
 
 def connect(url: str):

@@ -46,11 +46,13 @@ from kb.store import backend  # noqa: E402
 READERS = 8
 
 
-def database(url: str, n: int) -> str:
+def database(url: str, n: int, fresh: bool = True) -> str:
     import psycopg
 
     name = f"kb_bench_{n}"
     with psycopg.connect(url, autocommit=True) as conn:
+        if not fresh:
+            return url.rsplit("/", 1)[0] + f"/{name}"
         conn.execute(f"DROP DATABASE IF EXISTS {name}")
         conn.execute(f"CREATE DATABASE {name}")
     return url.rsplit("/", 1)[0] + f"/{name}"
@@ -70,7 +72,7 @@ def build(work: Path, url: str, n: int) -> dict:
     conn = pgstore.connect(url)
     gen = conn.execute("SELECT current FROM kb.state").fetchone()[0]
     sizes = {t: conn.execute(f"SELECT pg_total_relation_size('kb.{t}_{gen}')").fetchone()[0]
-             for t in ("chunk", "posting", "term", "document")}
+             for t in ("chunk", "vector", "posting", "term", "document")}
     hnsw = conn.execute("SELECT coalesce(sum(pg_relation_size(indexrelid)), 0)::bigint FROM pg_index i JOIN pg_class c "
                         "ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'hnsw'").fetchone()[0]
     return {"chunks": n, "bm25_s": bm25_s, "save_s": save_s, "disk_mb": {k: v / 2**20 for k, v in sizes.items()},
@@ -163,6 +165,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--url", default=None)
     parser.add_argument("--pgdata-parent", default=None)
+    parser.add_argument("--serve-only", action="store_true", help="with --url: measure the databases built before")
     parser.add_argument("--child", choices=["build", "serve", "many"], dest="mode")
     parser.add_argument("--work")
     parser.add_argument("--n", type=int)
@@ -184,8 +187,12 @@ def main() -> None:
               f"{pgstore.pg_schema.HNSW_EF_CONSTRUCTION}, ef_search {pgstore.EF_SEARCH}; {pgstore.READ_BLOCKS} posting blocks "
               f"of {pgstore.pg_schema.BLOCK} per term", flush=True)
         for n in (int(s) for s in args.sizes.split(",")):
-            db = database(url, n)
-            b = run_child("build", work, db, n, args.runs)
+            db = database(url, n, fresh=not args.serve_only)
+            if args.serve_only:
+                b = json.loads((Path(args.pgdata_parent or ".") / f"build-{n}.json").read_text())
+            else:
+                b = run_child("build", work, db, n, args.runs)
+                (Path(args.pgdata_parent or ".") / f"build-{n}.json").write_text(json.dumps(b))
             s = run_child("serve", work, db, n, args.runs)
             m = run_child("many", work, db, n, args.runs)
             report(n, b, s, m)
