@@ -135,6 +135,30 @@ def idf_table(df: dict[str, int], n_docs: int) -> dict[str, float]:
     return {t: math.log(1 + (n_docs - f + 0.5) / (f + 0.5)) for t, f in df.items()}
 
 
+class StoreIdf(dict):
+    """The idf of terms as they are asked for, looked up in the store once each: highlighting
+    needs the question's terms only, never a whole vocabulary in memory."""
+
+    def __init__(self, store) -> None:
+        super().__init__()
+        self.store = store
+
+    def __missing__(self, term: str) -> float | None:
+        self.learn((term,))
+        return dict.get(self, term)
+
+    def get(self, term: str, default=None):
+        value = self[term] if term not in self else dict.get(self, term)
+        return default if value is None else value
+
+    def learn(self, terms) -> None:
+        """One look-up for every term not seen yet; a term the corpus lacks is remembered as None."""
+        new = tuple(t for t in set(terms) if not dict.__contains__(self, t))
+        if new:
+            found = idf_table(self.store.doc_freqs(new), self.store.num_docs)
+            self.update({t: found.get(t) for t in new})
+
+
 def passage_json(passage: Passage, rank: int) -> dict:
     """The result object of `kb ask --json`."""
     c = passage.chunk

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer import asked, highlight, idf_table
+from .answer import StoreIdf, asked, highlight
 from .cache import load_cache, save_cache
 from .confidence import confidence, features, load_calibration
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
@@ -131,30 +131,6 @@ def check_question(question: str) -> str:
     if not any(ch.isalnum() for ch in q):
         raise BadQuery(f"the question '{q[:40]}' has no letters or digits; ask in words")
     return q
-
-
-class StoreIdf(dict):
-    """The idf of terms as they are asked for, looked up in the store once each: highlighting
-    needs the question's terms only, never a whole vocabulary in memory."""
-
-    def __init__(self, store) -> None:
-        super().__init__()
-        self.store = store
-
-    def __missing__(self, term: str) -> float | None:
-        self.learn((term,))
-        return dict.get(self, term)
-
-    def get(self, term: str, default=None):
-        value = self[term] if term not in self else dict.get(self, term)
-        return default if value is None else value
-
-    def learn(self, terms) -> None:
-        """One look-up for every term not seen yet; a term the corpus lacks is remembered as None."""
-        new = tuple(t for t in set(terms) if not dict.__contains__(self, t))
-        if new:
-            found = idf_table(self.store.doc_freqs(new), self.store.num_docs)
-            self.update({t: found.get(t) for t in new})
 
 
 _DERIVED = ("series", "chunk_terms", "texts", "quotes")  # cached per generation
