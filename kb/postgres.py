@@ -93,6 +93,7 @@ class PostgresBackend:
             raise IndexWriteFailed(f"{self.where}: the new index could not be written ({str(exc).splitlines()[0][:200]}); "
                                    "nothing changed, the previous index is still the current one") from exc
         self._prune(conn)
+        pg_schema.vacuum(conn, gen)
 
     def _prune(self, conn) -> None:
         """Every generation but the current and the previous one goes (after the switch)."""
@@ -185,7 +186,7 @@ class PostgresStore:
         if not terms:
             return []
         cond, params = self._where(filters)
-        join = f"JOIN kb.chunk_{{g}} c ON c.row = u.r WHERE {cond}" if cond else ""
+        join = f"WHERE u.r IN (SELECT c.row FROM kb.chunk_{{g}} c WHERE {cond})" if cond else ""
         blocks = "" if cond else f"AND p.block < {READ_BLOCKS}"
         sql = ("SELECT u.r FROM (SELECT t, count(*)::real AS n FROM unnest(%s::text[]) t GROUP BY t) q "
                f"JOIN kb.posting_{{g}} p ON p.term = q.t {blocks} "
