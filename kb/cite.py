@@ -45,8 +45,10 @@ def mended(text: str) -> str:
 
 
 def display_text(text: str) -> str:
-    """A passage as a reader should see it: no markup, damage mended, no run of blank lines."""
-    return re.sub(r"\n{3,}", "\n\n", mended(plain(text))).strip()
+    """A passage as a reader should see it: no markup, damage mended, the PDF's line breaks inside a
+    paragraph gone (a bullet still starts its line), no run of blank lines."""
+    text = re.sub(r"[ \t]*\n(?![ \t]*(?:\n|[•▪◦\-–]\s))[ \t]*", " ", mended(plain(text)))
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
 def one_paragraph(text: str) -> str:
