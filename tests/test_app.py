@@ -365,3 +365,134 @@ def test_read_in_context_shows_a_title_with_markup_literally_and_marks_across_pa
     assert heading.replace("\\", "") == "IND Jaarverslag 2016 $x^2$ klik (Immigratie- en Naturalisatiedienst, 2017)"
     reader = at.get("iframe")[0].proto.srcdoc
     assert reader.count("<mark id='passage'>") == 1 and "<script>alert" not in reader
+
+
+# Issue 13: the app a newsroom would choose.
+
+def test_the_start_page_has_a_title_an_introduction_and_examples_that_ask(app):
+    assert app.title[0].value == "Vraag het de IND-rapporten" and "bronvermelding" in app.markdown[0].value
+    app.button(key="example-0").click().run()
+    assert app.text_input(key="q").value == "tijdige afhandeling klachten 2012" and cards(app)
+
+
+def test_a_blank_question_gets_a_clear_message(app):
+    app.text_input(key="q").input("   ").run()
+    assert app.info and "Typ eerst een vraag" in app.info[0].value
+
+
+def test_config_keeps_the_app_offline_with_a_minimal_toolbar_and_kbs_upload_limit():
+    import tomllib
+
+    from kb.load import MAX_TEXT_BYTES
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["browser"]["gatherUsageStats"] is False and config["client"]["toolbarMode"] == "minimal"
+    assert config["server"]["maxUploadSize"] == MAX_TEXT_BYTES // 2**20
+
+
+def test_the_dutch_interface_speaks_dutch_and_lists_report_titles(app):
+    years, docs = app.multiselect
+    assert years.placeholder == "Alle jaren" and docs.placeholder == "Alle rapporten"
+    assert "IND Jaarverslag 2016 (2016)" in docs.options and not any(o.endswith((".txt", ".md")) for o in docs.options)
+    assert app.text_input(key="q").help == "Druk op Enter om te zoeken."
+
+
+def test_the_english_interface_speaks_english_kbs_messages_too(app):
+    app.sidebar.radio[0].set_value("en").run()
+    assert app.title[0].value == "Ask the IND reports" and app.multiselect[0].placeholder == "All years"
+    app.text_input(key="q").input("?!?").run()
+    assert "has no letters or digits" in app.warning[0].value
+    assert app.query_params["taal"] in ("en", ["en"])
+
+
+def test_cards_show_clean_text_a_marked_table_row_and_a_wrapped_one_paragraph_quote(app):
+    app.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
+    table = next(d.value for d in app.dataframe if "◀" in set(d.value["antwoord"]))
+    assert table[table["antwoord"] == "◀"]["rij"].iloc[0].startswith("Tijdige afhandeling klachten")
+    for m in app.markdown:
+        assert "##" not in m.value and "<i>" not in m.value and "](#)" not in m.value
+    quote = app.code[0]
+    assert quote.proto.wrap_lines and "\n" not in quote.value
+    assert quote.value.endswith(f"({cards(app)[0]})")  # one paragraph, then its full citation
+
+
+def test_citations_say_who_published_once_and_never_a_bare_month_or_markdown(app):
+    app.text_input(key="q").input("documenten verblijfsvergunning 2016").run()
+    for citation in cards(app):
+        assert not citation.startswith("IND, ") and "*" not in citation
+        assert not re.search(r"sectie (November|December|Oktober)\b", citation)
+    assert not any("score" in m.value for m in app.markdown)
+    assert "Waarom deze passage?" in str([p.proto for p in app.get("popover")] or [b.proto for b in app.get("expandable")])
+
+
+def test_compare_figures_and_verify_keep_their_state_in_the_url(slice_paths, monkeypatch):
+    corpus, index = slice_paths
+    monkeypatch.setenv("KB_CORPUS", str(corpus))
+    monkeypatch.setenv("KB_INDEX", str(index))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    for page, key, param, value in [("vergelijken", "topic", "onderwerp", "klachten"),
+                                    ("cijfers", "fig", "cijfers", "klachten"),
+                                    ("controleren", "verify", "citaat", "Het absolute aantal klachten is gestegen")]:
+        at.switch_page(f"kb_app/pages/{page}.py").run()
+        (at.text_area if page == "controleren" else at.text_input)(key=key).input(value).run()
+        assert at.query_params[param] in (value, [value])
+        fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        fresh.run()
+        fresh.query_params[param] = value
+        fresh.switch_page(f"kb_app/pages/{page}.py").run()
+        assert (fresh.text_area if page == "controleren" else fresh.text_input)(key=key).value == value
+
+
+def test_compare_says_in_words_how_often_and_folds_every_passage(app):
+    app.switch_page("kb_app/pages/vergelijken.py").run()
+    app.text_input(key="topic").input("klachten").run()
+    headers = [h.value for h in app.subheader]
+    assert any(re.search(r"spreekt er op \d+ plekken over", h) for h in headers)
+    assert len(app.expander) == sum(int(n) for h in headers for n in re.findall(r"op (\d+) plekken", h)) + sum(
+        "op één plek" in h for h in headers)
+
+
+def test_figures_chart_years_on_a_time_axis_in_dutch_number_format(app):
+    app.switch_page("kb_app/pages/cijfers.py").run()
+    app.text_input(key="fig").input("klachten").run()
+    import json
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    line = spec["layer"][0]["encoding"]
+    assert line["x"]["type"] == "quantitative" and line["x"]["axis"]["format"] == "d"
+    assert line["y"]["scale"]["zero"] is True
+    assert spec["config"]["locale"]["number"]["thousands"] == "." and spec["config"]["locale"]["number"]["decimal"] == ","
+    assert spec["layer"][1]["encoding"]["color"]["legend"]["labelLimit"] == 0  # no cut-off legend
+
+
+def test_an_upload_is_locked_unless_the_server_allows_it(app, monkeypatch):
+    app.switch_page("kb_app/pages/toevoegen.py").run()
+    assert not app.file_uploader and "Toevoegen staat uit" in app.info[0].value
+    monkeypatch.setenv("KB_ADMIN_PASSWORD", "geheim")
+    app.run()
+    app.text_input(key="admin-password").input("fout").run()
+    assert app.error and not app.file_uploader
+    app.text_input(key="admin-password").input("geheim").run()
+    assert app.file_uploader and app.file_uploader[0].proto.max_upload_size_mb == 50
+
+
+def test_an_upload_is_cited_as_its_publishers_and_marked_as_added_by_a_user(own_copy):
+    at, tmp = own_copy
+    upload(at, "gemeente-zwolle-jaarverslag-2024.md",
+           b"# Jaarverslag Zwolle 2024\n\nDe leges voor een paspoort bij de gemeente Zwolle stegen in 2024.", "text/markdown")
+    assert not at.exception and at.success
+    manifest = (tmp / "corpus" / "manifest.toml").read_text("utf-8")
+    assert 'publisher = "Gemeente Zwolle"' in manifest and 'added = "20' in manifest and "IND Jaarverslag 2016" in manifest
+    at.switch_page("kb_app/pages/zoeken.py").run()
+    at.text_input(key="q").input("leges paspoort gemeente Zwolle").run()
+    citation = next(c for c in cards(at) if "Zwolle" in c)
+    assert citation.startswith("Jaarverslag Zwolle 2024 (Gemeente Zwolle, 2024) [toegevoegd door een gebruiker op 20")
+    assert "toegevoegd door een gebruiker" in next(c.value for c in at.code if "Zwolle" in c.value)
+
+
+def test_export_is_plain_markdown_with_full_citations_named_after_the_question(slice_kb):
+    from kb_app.export import export_markdown, file_stem
+    assert file_stem("Tijdige afhandeling klachten 2012?") == "kb-tijdige-afhandeling-klachten-2012"
+    passages = slice_kb.ask("tijdige afhandeling klachten 2012", k=3)
+    text = export_markdown(slice_kb, "tijdige afhandeling klachten 2012", [("q", p) for p in passages])
+    assert "\\" not in text and text.startswith("# tijdige afhandeling klachten 2012")
+    assert "(De IND belicht: Jaarresultaten 2012 (Immigratie- en Naturalisatiedienst, 2013), sectie " in text
