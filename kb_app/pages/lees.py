@@ -76,7 +76,7 @@ def main() -> None:
     doc = kb.index.documents.get(st.query_params.get("lees", ""))
     start, end = spans()
     keep_in_url(lees=st.query_params.get("lees", ""), van=str(start), tot=str(end))
-    st.page_link("kb_app/pages/zoeken.py", label=t["back"], icon="↩")
+    st.page_link("kb_app/pages/zoeken.py", label=t["back"])
     if doc is None:
         st.info(t["not_found_doc"])
         return
