@@ -6,8 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kb.chunk import find_sections
-from kb.cite import display_text, plain, report_name, section_label
+from kb.chunk import find_sections, is_table_line
+from kb.cite import mended, plain, report_name, section_label
 from kb.render import md_escape
 
 from kb_app.common import corpus_dir, keep_in_url, lang, open_kb, words
@@ -39,6 +39,19 @@ def original_link(doc: dict, page: int | None) -> str | None:
     return f"app/static/reports/{source.name}" + (f"#page={page}" if page else "")
 
 
+def display_text(text: str) -> str:
+    """Clean text for the reader: a prose line joins the one before it (the PDF's breaks go); a table
+    row keeps its own line."""
+    out: list[str] = []
+    for line in mended(plain(text)).split("\n"):
+        prose = line.strip() and not is_table_line(line)
+        if prose and out and out[-1].strip() and not is_table_line(out[-1]):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def section_html(text: str, start: int, end: int, mark: tuple[int, int], path: str) -> str:
     """One section as HTML: its path as a heading, clean paragraphs, the passage in <mark id=passage>."""
     s, e = max(mark[0], start), min(mark[1], end)
@@ -48,7 +61,7 @@ def section_html(text: str, start: int, end: int, mark: tuple[int, int], path: s
                 + "</mark> " + html.escape(display_text(after)))
     else:
         body = html.escape(display_text(text[start:end]))
-    body = body.replace("\n\n", "</p><p>").replace("\n", " ")
+    body = body.replace("\n\n", "</p><p>").replace("\n", "<br>")
     title = html.escape(path.split(" > ")[-1]) if path else ""
     return (f"<section><h4>{title}</h4>" if title else "<section>") + f"<p>{body}</p></section>"
 
