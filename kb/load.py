@@ -46,7 +46,7 @@ def read_manifest(path: Path) -> dict[str, DocMeta]:
         metas = [
             DocMeta(doc_id=e["id"], title=e["title"], year=int(e["year"]), source=e["source"],
                     publisher=e.get("publisher", ""), published=str(e.get("published", "")),
-                    period=tuple(int(y) for y in e.get("period", [e["year"]])))
+                    period=tuple(int(y) for y in e.get("period", [e["year"]])), added=str(e.get("added", "")))
             for e in entries
         ]
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:

@@ -111,7 +111,7 @@ def _build(corpus: Path, target, embedder: Embedder, progress: Progress | None) 
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "skipped": dict(loaded.skipped)}
     documents = [{"doc_id": d.meta.doc_id, "title": d.meta.title, "year": d.meta.year,
                   "source": d.meta.source, "publisher": d.meta.publisher, "published": d.meta.published,
-                  "period": list(d.meta.period), "page_starts": d.page_starts, "repairs": d.repairs,
+                  "period": list(d.meta.period), "added": d.meta.added, "page_starts": d.page_starts, "repairs": d.repairs,
                   "text": d.text} for d in loaded.documents]
     target.save(manifest, chunks, documents, vectors, build_bm25(texts),
                 (np.array(spans, dtype=np.int64).reshape(-1, 3), unit_vectors))

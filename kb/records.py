@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cite import section_label
+
 
 @dataclass(frozen=True)
 class DocMeta:
@@ -15,6 +17,7 @@ class DocMeta:
     publisher: str = ""
     published: str = ""
     period: tuple[int, ...] = ()
+    added: str = ""  # the date a user added it in the app ("" for the reports the project curates)
 
 
 @dataclass
@@ -46,10 +49,11 @@ class Chunk:
     @property
     def citation(self) -> str:
         """Report, year, section and, for a PDF, the page the passage starts on. A text report has
-        no pages: its section says where; text before the first heading says so."""
-        where = self.section or "before the first heading"
+        no pages: its section says where; text before the first heading says so. It names no
+        publisher: a chunk does not know who wrote its report (`cite.citation` does, from the manifest)."""
+        where = section_label(self.section, self.text, self.year, "en") or "before the first heading"
         page = f", p. {self.page}" if self.page and self.page >= 1 else ""
-        return f"IND, {self.title} ({self.year}), {where}{page}"
+        return f"{self.title} ({self.year}), {where}{page}"
 
 
 @dataclass

@@ -76,7 +76,7 @@ def document_facts(doc: dict, chunks: list) -> list[Fact]:
     facts = []
     for row in table_rows(doc["text"]):
         chunk = next((c for c in mine if c.start <= row.start < c.end), None)
-        citation = chunk.citation if chunk else f"IND, {doc['title']} ({doc['year']})"
+        citation = chunk.citation if chunk else f"{doc['title']} ({doc['year']})"
         facts.extend(Fact(doc["doc_id"], doc["title"], doc["year"], row.table, row.label, cell.year,
                           cell.as_written, cell.value, cell.unit, row.start, row.end, citation)
                      for cell in row.cells)
@@ -152,3 +152,23 @@ def corpus_facts(corpus: Path) -> list[Fact]:
         row = {"doc_id": doc.meta.doc_id, "title": doc.meta.title, "year": doc.meta.year, "text": doc.text}
         facts.extend(document_facts(row, chunk_document(doc)))
     return facts
+
+
+def rank_series(series: list[Series], query: str) -> list[Series]:
+    """Every series that shares a word with the query, the one most about it first: the share of the
+    query's words it holds, then whether its table title holds one (a table is about its title:
+    "asiel" -> the asylum table's rows before a documents table row that names asylum), then how many
+    reports and years keep it (a measure the reports carry on is a headline one), then the share of its
+    own name's words the query matches (a short, exact name before a long one)."""
+    wanted = {t for t in tokenize(query) if not t[0].isdigit()}
+    scored = []
+    for s in series:
+        terms = series_terms(s)
+        hits = wanted & terms
+        if not hits:
+            continue
+        table, name = set(tokenize(s.table)), set(tokenize(s.name))
+        scored.append(((len(hits) / len(wanted), bool(wanted & table), len({f.doc_id for f in s.facts}),
+                        len({f.year for f in s.facts}), len(wanted & name) / max(len(name), 1)), s))
+    scored.sort(key=lambda pair: pair[0], reverse=True)
+    return [s for _, s in scored]

@@ -34,8 +34,8 @@ def test_ask_text_marks_the_answer(slice_paths, capsys):
     corpus, index = slice_paths
     assert main(["--corpus", str(corpus), "--index", str(index), "ask", "Aantal ontvangen klachten 2016", "-k", "2"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("2016: 1.540 (Aantal ontvangen), IND, IND Jaarverslag 2016 (2016)")  # the fact first
-    assert "\n1. IND, IND Jaarverslag 2016 (2016)" in out and "»" in out and "«" in out
+    assert out.startswith("2016: 1.540 (Aantal ontvangen), IND Jaarverslag 2016 (2016)")  # the fact first
+    assert "\n1. IND Jaarverslag 2016 (2016)" in out and "»" in out and "«" in out
 
 
 @pytest.mark.parametrize("question, message", [

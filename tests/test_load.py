@@ -3,6 +3,7 @@ import os
 
 import pytest
 
+from kb.cite import section_label
 from kb.errors import UnreadableFile
 from kb.load import load_corpus, load_file, meta_from_name
 from pdfs import make_pdf
@@ -76,7 +77,7 @@ def test_every_citation_says_where_and_never_an_empty_page(tmp_path):
     for doc in load_corpus(CORPUS).documents:  # text reports: no pages known
         for chunk in chunk_document(doc):
             assert chunk.page is None and "p." not in chunk.citation.split("),")[-1]
-            assert chunk.citation.endswith(", " + (chunk.section or "before the first heading"))
+            assert chunk.citation.endswith(", " + (section_label(chunk.section, chunk.text, chunk.year, "en") or "before the first heading"))
     body = "De IND ontving in dat jaar veel klachten over de behandeling van aanvragen. " * 9
     path = make_pdf(tmp_path / "verslag-2020.pdf", [f"Klachten\n\n{body}", f"Asiel\n\n{body}"])
     doc, _ = load_file(path, meta_from_name(path))

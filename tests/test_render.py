@@ -37,12 +37,12 @@ def test_csv_neutralises_formulas_and_keeps_quote_and_citation():
     assert csv_cell("=1+1") == "'=1+1" and csv_cell("@x") == "'@x" and csv_cell("83%") == "83%"
     rows = list(csv.reader(io.StringIO(results_csv([("vraag", passage())]))))
     assert rows[0] == ["label", "rank", "year", "citation", "quote", "passage"]
-    assert rows[1][3] == "IND, Jaarresultaten 2012 (2012), Klachten" and rows[1][4] == "'=SUM(A1)"
+    assert rows[1][3] == "Jaarresultaten 2012 (2012), Klachten" and rows[1][4] == "'=SUM(A1)"
 
 
 def test_markdown_export_quotes_with_citation():
     text = results_markdown("klachten", [("klachten", passage())])
-    assert "> =SUM\\(A1\\)" in text and "— IND, Jaarresultaten 2012 \\(2012\\), Klachten" in text
+    assert "> =SUM\\(A1\\)" in text and "— Jaarresultaten 2012 \\(2012\\), Klachten" in text
 
 
 def test_a_highlight_over_a_paragraph_break_is_marked_line_by_line():

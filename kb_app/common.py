@@ -1,0 +1,167 @@
+"""What every page shares: the corpus and index paths, the knowledge base (loaded once per process,
+built first with a counted progress bar), the interface language, and typed errors as messages."""
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import streamlit as st
+
+from kb.cite import citation
+from kb.embed import get_embedder
+from kb.errors import DamagedIndex, IndexMissing, KbError, StaleIndex
+from kb.pipeline import IngestReport, KnowledgeBase, ingest
+from kb.render import md_escape
+from kb.store import Location, backend, is_url, location_of
+
+from .texts import TEXT
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("KB_CORPUS", "corpus"))
+
+
+def index_dir() -> Location:
+    """The index folder, or KB_STORE=postgresql://...: several app processes share one database."""
+    return location_of(None, os.environ.get("KB_INDEX", "index"))
+
+
+def lang() -> str:
+    """The interface language: the sidebar's choice, first taken from the URL (?taal=en)."""
+    return st.session_state.get("taal") or ("en" if st.query_params.get("taal") == "en" else "nl")
+
+
+def words() -> dict:
+    return TEXT[lang()]
+
+
+def keep_in_url(**params) -> None:
+    """This page's state in the address, so a link shares it (the language always goes along)."""
+    st.query_params.from_dict({"taal": lang(), **{k: v for k, v in params.items() if v not in ("", [], None)}})
+
+
+@st.cache_resource(show_spinner=False)
+def embedder():
+    return get_embedder()
+
+
+@st.cache_resource(show_spinner=False)
+def load_kb(corpus: str, index: str) -> KnowledgeBase:
+    return KnowledgeBase(index if is_url(index) else Path(index), embedder(), corpus=Path(corpus))
+
+
+def open_kb() -> KnowledgeBase | None:
+    """The knowledge base; built first, with progress, when missing or stale. None after saying why not."""
+    t = words()
+    try:
+        try:
+            return load_kb(str(corpus_dir()), str(index_dir()))
+        except (IndexMissing, StaleIndex):
+            build_index()
+            load_kb.clear()
+            return load_kb(str(corpus_dir()), str(index_dir()))
+    except DamagedIndex as exc:
+        damaged_page(exc, t)
+    except KbError as exc:
+        st.error(md_escape(str(exc)))
+    return None
+
+
+def build_index(force: bool = False, expanded: bool = True) -> IngestReport:
+    """`ingest` of the app's corpus: a bar with the count and an estimate of the time left; the label
+    says it is done when it is."""
+    t = words()
+    started = time.perf_counter()
+    with st.status(t["building"], expanded=expanded) as status:
+        bar = st.progress(0.0, text=t["progress_start"])
+
+        def progress(done: int, total: int) -> None:
+            took = time.perf_counter() - started
+            left = took / done * (total - done) if done else 0.0
+            bar.progress(done / max(total, 1), text=t["progress"].format(done=done, total=total, left=left))
+
+        report = ingest(corpus_dir(), index_dir(), embedder(), force=force, progress=progress)
+        status.update(label=t["built"].format(n=report.chunks, s=time.perf_counter() - started),
+                      state="complete", expanded=False)
+    return report
+
+
+def damaged_page(exc: DamagedIndex, t: dict) -> None:
+    """The index cannot be read: say why, and offer the intact previous one or a rebuild."""
+    st.error(md_escape(str(exc)))
+    left, right = st.columns(2)
+    try:
+        if exc.previous and left.button(f"{t['restore']} ({exc.previous})"):
+            backend(index_dir()).restore()
+        elif right.button(t["rebuild"]):
+            build_index(force=True)
+        else:
+            return
+    except KbError as err:
+        st.error(md_escape(str(err)))
+        return
+    load_kb.clear()
+    st.rerun()
+
+
+def cite(kb: KnowledgeBase, chunk) -> str:
+    """The passage's full citation in the interface language, from its report's manifest entry."""
+    return citation(chunk, kb.index.documents.get(chunk.doc_id, {"title": chunk.title, "year": chunk.year}), lang())
+
+
+def fact_citation(kb: KnowledgeBase, fact) -> str:
+    """A table fact's full citation: the chunk its row stands in."""
+    chunk = next((c for c in kb.index.chunks if c.doc_id == fact.doc_id and c.start <= fact.start < c.end), None)
+    doc = kb.index.documents.get(fact.doc_id, {"title": fact.report, "year": fact.report_year})
+    return citation(chunk, doc, lang()) if chunk else citation_of_doc(doc)
+
+
+def citation_of_doc(doc: dict) -> str:
+    from kb.cite import report_name
+    return report_name(doc, lang())
+
+
+def report_titles(kb: KnowledgeBase) -> dict[str, str]:
+    """doc_id -> "title (year)", for filters that list reports as a reader knows them."""
+    from kb.cite import plain
+    return {d: f"{plain(doc['title'])} ({doc['year']})" for d, doc in sorted(kb.index.documents.items(),
+                                                                          key=lambda x: (x[1]["year"], x[0]))}
+
+
+def say_error(exc: KbError) -> None:
+    """A typed error from kb as a message in the interface's language."""
+    st.warning(md_escape(localised(str(exc))))
+
+
+_DUTCH = [  # kb's English messages (the CLI's language) as the Dutch interface says them
+    (r"the question is empty", "De vraag is leeg; typ een paar woorden."),
+    (r"the question is ([\d,.]+) characters long; keep it under ([\d,.]+)", "De vraag is {0} tekens lang; houd hem onder {1}."),
+    (r"the question '(.*)' has no letters or digits", "De vraag ‘{0}’ bevat geen letters of cijfers; stel hem in woorden."),
+    (r"the text is ([\d,.]+) characters long; verify at most ([\d,.]+)", "De tekst is {0} tekens lang; controleer er hoogstens {1} tegelijk."),
+    (r"the text to verify has no words", "De tekst bevat geen woorden; plak de zin die u wilt controleren."),
+    (r"^(.+?): not a readable PDF", "{0}: geen leesbare PDF (beschadigd of geen PDF)."),
+    (r"^(.+?): the PDF has no text layer", "{0}: de PDF heeft geen tekstlaag (gescand?); laat er eerst tekstherkenning (OCR) op los."),
+    (r"^(.+?): the PDF is encrypted", "{0}: de PDF is met een wachtwoord beveiligd; sla een onbeveiligde kopie op."),
+    (r"^(.+?): the file is empty", "{0}: het bestand is leeg."),
+    (r"^(.+?): this is a binary file", "{0}: dit is geen tekstbestand; zet het om naar .txt, .md of .pdf."),
+    (r"^(.+?): the same document as (.+?),", "{0}: hetzelfde document als {1}, dat al in de index staat."),
+    (r"^(.+?): no text in it", "{0}: er staat geen tekst in."),
+    (r"^(.+?): over the (\d+) MB limit", "{0}: groter dan de grens van {1} MB voor een tekstbestand; splits het."),
+    (r"^(.+?): give the document a title", "{0}: geef het document een titel."),
+    (r"^(.+?): say who published it", "{0}: vul in wie het heeft uitgegeven (een organisatie of persoon)."),
+    (r"^(.+?): (\d+) is not a year between (\d+) and (\d+)", "{0}: {1} is geen jaar tussen {2} en {3}."),
+]
+
+
+def localised(message: str) -> str:
+    """A kb message in the interface's language: English as kb says it; in Dutch where the message is
+    known, else kb's words after a Dutch lead (the detail is then the reader's only clue)."""
+    if lang() != "nl":
+        return message
+    for pattern, dutch in _DUTCH:
+        found = re.search(pattern, message)
+        if found:
+            return dutch.format(*found.groups())
+    return f"Melding van kb (Engels): {message}"

@@ -1,0 +1,82 @@
+"""Cijfers: one chart per measure on a real time axis with Dutch number format, the source report as the
+points' colour and in the tooltip, every value's row and citation beneath. Its state is in the URL."""
+import altair as alt
+import streamlit as st
+
+from kb.errors import KbError
+from kb.pipeline import check_question
+from kb.render import md_escape
+from kb.series import rank_series
+
+from kb_app.common import fact_citation, keep_in_url, lang, open_kb, say_error, words
+
+SHOWN, MORE = 4, 8
+NUMBERS = {"nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
+           "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]}}
+
+
+def rows_of(kb, series, t: dict) -> list[dict]:
+    return [{t["chart_year"]: f.year, t["chart_value"]: f.value, t["chart_written"]: f.as_written,
+             t["chart_report"]: f"{f.report} ({f.report_year})", t["chart_source"]: fact_citation(kb, f)}
+            for f in series.facts]
+
+
+def chart(rows: list[dict], series, t: dict) -> alt.LayerChart:
+    """Years on a quantitative axis (2012 -> 2015 is three steps), whole years as ticks; the value axis
+    starts at zero and holds every point; one line for the measure, points coloured by report."""
+    years = [r[t["chart_year"]] for r in rows]
+    x = alt.X(f"{t['chart_year']}:Q", title=None, scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5], nice=False),
+              axis=alt.Axis(format="d", tickMinStep=1, values=sorted(set(years))))
+    unit = " %" if series.unit == "%" else ""
+    y = alt.Y(f"{t['chart_value']}:Q", title=series.unit or None, scale=alt.Scale(zero=True, nice=True),
+              axis=alt.Axis(format=",.4~f", labelExpr=f"datum.label + '{unit}'"))
+    base = alt.Chart(alt.Data(values=rows)).encode(x=x, y=y)
+    line = base.mark_line(color="#9aa5b1")
+    points = base.mark_point(filled=True, size=90).encode(
+        color=alt.Color(f"{t['chart_report']}:N", legend=alt.Legend(orient="bottom", direction="vertical",
+                                                                    labelLimit=0, title=None)),
+        tooltip=[alt.Tooltip(f"{t['chart_year']}:Q", format="d"), f"{t['chart_written']}:N",
+                 f"{t['chart_report']}:N", f"{t['chart_source']}:N"])
+    return (line + points).properties(height=260).configure(locale={"number": NUMBERS[lang()]})
+
+
+def show(kb, series, t: dict) -> None:
+    st.subheader(md_escape(series.name), anchor=False)
+    if series.disputed:
+        st.warning(f"{t['disputed']} {', '.join(map(str, series.disputed))}.")
+    rows = rows_of(kb, series, t)
+    st.altair_chart(chart(rows, series, t), width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_order=[t["chart_year"], t["chart_written"], t["chart_source"]],
+                 column_config={t["chart_year"]: st.column_config.NumberColumn(format="%d", width="small"),
+                                t["chart_written"]: st.column_config.TextColumn(width="small"),
+                                t["chart_source"]: st.column_config.TextColumn(width="large")})
+
+
+def main() -> None:
+    t = words()
+    kb = open_kb()
+    if kb is None:
+        return
+    if "fig" not in st.session_state:
+        st.session_state["fig"] = st.query_params.get("cijfers", "")
+    query = st.text_input(t["topic"], key="fig", help=t["topic_help"], placeholder="asiel")
+    keep_in_url(cijfers=query)
+    if not query.strip():
+        return
+    try:
+        found = rank_series(kb.series, check_question(query))
+    except KbError as exc:
+        say_error(exc)
+        return
+    if not found:
+        st.info(t["no_figures"])
+    for series in found[:SHOWN]:
+        show(kb, series, t)
+    if len(found) > SHOWN:
+        with st.expander(t["more_series"]):
+            for series in found[SHOWN:SHOWN + MORE]:
+                show(kb, series, t)
+
+
+main()

@@ -1,0 +1,105 @@
+"""Citaat controleren: one quote, or a whole text sentence by sentence. Green only for the reports' own
+words (exact, or differing in form only); orange for a changed or partial quote; red for none. The text
+checked is in the URL, so a verdict can be shared."""
+import streamlit as st
+
+from kb.errors import KbError
+from kb.render import md_escape
+from kb.verdict_view import PAGE_WORDS, VERDICT_WORDS, article_table, change_words, source_markdown
+
+from kb_app.cards import card, quote_text
+from kb_app.common import cite, keep_in_url, lang, open_kb, say_error, words
+
+
+def from_url(key: str, param: str) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(param, "")
+
+
+def verify_quote(kb, t: dict, w: dict) -> str:
+    from_url("verify", "citaat")
+    text = st.text_area(t["quote"], key="verify")
+    st.button(w["check"], key="verify-go", type="primary")  # a click reruns with the text; so does Ctrl+Enter
+    if not text.strip():
+        return text
+    try:
+        verdict = kb.verify(text)
+    except KbError as exc:
+        say_error(exc)
+        return text
+    show_verdict(kb, verdict, t, w)
+    return text
+
+
+def show_verdict(kb, verdict, t: dict, w: dict) -> None:
+    score = f"{t['similarity']} {verdict.score:.2f}"
+    if verdict.found:
+        st.success(f"{w[verdict.verdict]} ({score})")
+        card(kb, verdict.match, key="match")
+    elif verdict.verdict in ("altered", "partial"):
+        lines = [md_escape(change_words(c, lang())) for c in verdict.changes]
+        lines += [f"{w['left_out']}: {md_escape(' '.join(verdict.omitted))}"] if verdict.omitted else []
+        lines += [f"{w['also_from']}: {md_escape(cite(kb, p.chunk))}" for p in verdict.parts]
+        st.warning(f"**{w[verdict.verdict]}** ({score})\n\n" + "\n".join(f"- {line}" for line in lines))
+        source_card(kb, verdict.source, verdict.changes, w)
+        for i, passage in enumerate(verdict.parts):
+            card(kb, passage, key=f"part{i}")
+    else:
+        st.error(f"{w['not_found']} ({score})")
+        if verdict.translation:
+            st.info(w["translation"])
+    if verdict.diff and not verdict.exact and not verdict.translation:
+        st.caption(t["diff"])
+        st.markdown(" ".join(md_escape(x) if tag == "equal" else f"~~{md_escape(x)}~~" if tag == "delete"
+                             else f"**{md_escape(x)}**" for tag, x in verdict.diff))
+    if verdict.closest:
+        st.subheader(t["closest"], anchor=False)
+        for i, passage in enumerate(verdict.closest):
+            card(kb, passage, key=f"near{i}")
+
+
+def source_card(kb, passage, changes: list, w: dict) -> None:
+    """The report's passage where a changed text stands, the changed words struck through."""
+    with st.container(border=True):
+        st.markdown(f"**{w['source']}: {md_escape(cite(kb, passage.chunk))}**")
+        st.markdown(source_markdown(passage, changes))
+        st.code(quote_text(kb, passage), language=None, wrap_lines=True)
+
+
+def verify_article(kb, w: dict) -> str:
+    """A verdict per sentence of a pasted text, as a table with the changes and citations."""
+    from_url("verify-article", "tekst")
+    text = st.text_area(w["article_text"], key="verify-article", height=220)
+    st.button(w["check"], key="verify-article-go", type="primary")
+    if not text.strip():
+        return text
+    try:
+        verdicts = kb.verify_text(text)
+    except KbError as exc:
+        say_error(exc)
+        return text
+    counts = {v: sum(x.verdict == v for x in verdicts) for v in VERDICT_WORDS[lang()]}
+    st.markdown(" · ".join(f"{VERDICT_WORDS[lang()][v]}: **{n}**" for v, n in counts.items()))
+    rows = article_table(verdicts, lang())
+    for row, v in zip(rows, verdicts):
+        passage = v.match or v.source
+        row["citation"] = cite(kb, passage.chunk) if passage else ""
+    st.dataframe(rows, hide_index=True, column_order=list(w["columns"]), column_config=w["columns"])
+    return text
+
+
+def main() -> None:
+    t = words()
+    kb = open_kb()
+    if kb is None:
+        return
+    w = PAGE_WORDS[lang()]
+    one, article = st.tabs([w["one"], w["article"]])
+    with one:
+        quote = verify_quote(kb, t, w)
+    with article:
+        text = verify_article(kb, w)
+    keep_in_url(citaat=quote, tekst=text)
+
+
+main()

@@ -1,0 +1,108 @@
+"""Lees in context: the whole report, readable, scrolled to the passage and the passage marked; the
+section path as breadcrumbs; for a PDF the page, and a link to open the original file at that page."""
+import html
+import shutil
+from pathlib import Path
+
+import streamlit as st
+
+from kb.chunk import find_sections, is_table_line
+from kb.cite import mended, plain, report_name, section_label
+from kb.render import md_escape
+
+from kb_app.common import corpus_dir, keep_in_url, lang, open_kb, words
+
+STATIC = Path(__file__).resolve().parents[2] / "static" / "reports"  # served at app/static/reports/
+
+
+def spans() -> tuple[int, int]:
+    try:
+        return int(st.query_params.get("van", 0)), int(st.query_params.get("tot", 0))
+    except ValueError:
+        return 0, 0
+
+
+def page_of(doc: dict, offset: int) -> int | None:
+    starts = doc.get("page_starts") or []
+    return sum(1 for s in starts if s <= offset) or None
+
+
+def original_link(doc: dict, page: int | None) -> str | None:
+    """The original file, served by Streamlit's static serving; `#page=N` opens a PDF at its page."""
+    source = corpus_dir() / doc.get("source", "")
+    if not source.is_file():
+        return None
+    STATIC.mkdir(parents=True, exist_ok=True)
+    served = STATIC / source.name
+    if not served.exists() or served.stat().st_mtime < source.stat().st_mtime:
+        shutil.copy2(source, served)
+    return f"app/static/reports/{source.name}" + (f"#page={page}" if page else "")
+
+
+def display_text(text: str) -> str:
+    """Clean text for the reader: a prose line joins the one before it (the PDF's breaks go); a table
+    row keeps its own line."""
+    out: list[str] = []
+    for line in mended(plain(text)).split("\n"):
+        prose = line.strip() and not is_table_line(line)
+        if prose and out and out[-1].strip() and not is_table_line(out[-1]):
+            out[-1] = f"{out[-1].rstrip()} {line.strip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def section_html(text: str, start: int, end: int, mark: tuple[int, int], path: str) -> str:
+    """One section as HTML: its path as a heading, clean paragraphs, the passage in <mark id=passage>."""
+    s, e = max(mark[0], start), min(mark[1], end)
+    if start <= s < e:
+        before, marked, after = text[start:s], text[s:e], text[e:end]
+        body = (html.escape(display_text(before)) + " <mark id='passage'>" + html.escape(display_text(marked))
+                + "</mark> " + html.escape(display_text(after)))
+    else:
+        body = html.escape(display_text(text[start:end]))
+    body = body.replace("\n\n", "</p><p>").replace("\n", "<br>")
+    title = html.escape(path.split(" > ")[-1]) if path else ""
+    return (f"<section><h4>{title}</h4>" if title else "<section>") + f"<p>{body}</p></section>"
+
+
+def reader(doc: dict, mark: tuple[int, int]) -> str:
+    text = doc["text"]
+    parts = [section_html(text, sec.start, sec.end, mark, plain(sec.path)) for sec in find_sections(text)]
+    script = ("<script>const m=document.getElementById('passage');"
+              "if(m){m.scrollIntoView({block:'center'});}</script>")
+    style = ("<style>body{font-family:sans-serif;line-height:1.55;max-width:46em;margin:auto;color:#222}"
+             "mark{background:#ffd8a8;padding:.1em 0}h4{margin:1.4em 0 .3em}</style>")
+    return style + "".join(parts) + script
+
+
+def breadcrumbs(doc: dict, section: str, at: int) -> str:
+    crumbs = [plain(doc["title"]), *[p for p in section_label(section, doc["text"][at:at + 400], doc["year"], lang()).split(" > ") if p]]
+    return " › ".join(crumbs)
+
+
+def main() -> None:
+    t = words()
+    kb = open_kb()
+    if kb is None:
+        return
+    doc = kb.index.documents.get(st.query_params.get("lees", ""))
+    start, end = spans()
+    keep_in_url(lees=st.query_params.get("lees", ""), van=str(start), tot=str(end))
+    st.page_link("kb_app/pages/zoeken.py", label=t["back"])
+    if doc is None:
+        st.info(t["not_found_doc"])
+        return
+    sections = find_sections(doc["text"])
+    sec = next((s for s in sections if s.start <= start < s.end), sections[0])
+    st.subheader(md_escape(report_name(doc, lang())), anchor=False)
+    st.caption(md_escape(breadcrumbs(doc, sec.path, start)))
+    page = page_of(doc, start)
+    link = original_link(doc, page)
+    if link:
+        label = t["open_page"].format(n=page) if page else t["open_file"]
+        st.markdown(f"[{label}]({link})" + (f" · {t['page'].format(n=page)}" if page else ""))
+    st.iframe(reader(doc, (start, end)), height=640)  # every piece of text in it is html.escape()d
+
+
+main()

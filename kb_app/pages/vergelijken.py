@@ -1,0 +1,50 @@
+"""Vergelijken: per report year, in words, how often the report speaks of a subject, and every passage
+that does, folded. Its state is in the URL."""
+import streamlit as st
+
+from kb.cite import section_label
+from kb.compare import compare
+from kb.errors import KbError
+from kb.render import md_escape
+
+from kb_app.cards import card
+from kb_app.common import keep_in_url, lang, open_kb, report_titles, say_error, words
+from kb_app.export import export_buttons
+
+
+def speaks(n: int, t: dict) -> str:
+    """"spreekt er op 3 plekken over", not "3 passages"."""
+    return t["speaks"].get(n) or t["speaks_n"].format(n=n)
+
+
+def main() -> None:
+    t = words()
+    kb = open_kb()
+    if kb is None:
+        return
+    if "topic" not in st.session_state:
+        st.session_state["topic"] = st.query_params.get("onderwerp", "")
+    topic = st.text_input(t["topic"], key="topic", help=t["topic_help"], placeholder="dwangsommen")
+    keep_in_url(onderwerp=topic)
+    if not topic.strip():
+        return
+    try:
+        summaries = compare(kb, topic, per_year=1000)
+    except KbError as exc:
+        say_error(exc)
+        return
+    titles = {kb.index.documents[d]["year"]: title for d, title in report_titles(kb).items()}
+    st.bar_chart({str(s.year): s.mentions for s in summaries}, x_label=None, y_label=None, height=180)
+    export_buttons(kb, topic, [(str(s.year), p) for s in summaries for p in s.passages])
+    for summary in summaries:
+        st.subheader(f"{summary.year}: {md_escape(titles.get(summary.year, ''))} {speaks(summary.mentions, t)}",
+                     anchor=False)
+        if not summary.passages:
+            st.caption(t["nothing"])
+        for i, passage in enumerate(summary.passages):
+            where = section_label(passage.chunk.section, passage.chunk.text, passage.chunk.year, lang())
+            with st.expander(f"{t['passage_n'].format(n=i + 1)}: {md_escape(where.split(' > ')[-1][:80])}"):
+                card(kb, passage, key=f"y{summary.year}-{i}")
+
+
+main()
