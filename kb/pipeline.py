@@ -133,7 +133,7 @@ def check_question(question: str) -> str:
     return q
 
 
-_DERIVED = ("series", "chunk_terms", "texts", "quotes")  # cached per generation
+_DERIVED = ("series", "chunk_terms", "texts", "quotes", "periods")  # cached per generation
 
 
 class KnowledgeBase:
