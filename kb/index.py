@@ -192,10 +192,10 @@ def read_manifest(folder: Path) -> dict:
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise DamagedIndex(f"{folder}/manifest.json cannot be read ({exc}); {FIX}") from exc
-    return read_manifest_dict(manifest, str(folder))
+    return read_manifest_dict(manifest, str(folder), f"{folder}/manifest.json")
 
 
-def read_manifest_dict(manifest: dict, where: str) -> dict:
+def read_manifest_dict(manifest: dict, where: str, name: str) -> dict:
     """The manifest, once its format is this kb's and its content matches its own checksum."""
     found = manifest.get("format_version") if isinstance(manifest, dict) else None
     if isinstance(found, int) and found > FORMAT_VERSION:
@@ -204,7 +204,7 @@ def read_manifest_dict(manifest: dict, where: str) -> dict:
     if found != FORMAT_VERSION:
         raise StaleIndex(f"{where} has index format {found}, this kb reads format {FORMAT_VERSION}; {FIX}")
     if manifest.get("manifest_sha256") != _manifest_digest(manifest):
-        raise DamagedIndex(f"{where}: the manifest is damaged (its content does not match its own checksum); {FIX}")
+        raise DamagedIndex(f"{name} is damaged (its content does not match its own checksum); {FIX}")
     return manifest
 
 

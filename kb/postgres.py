@@ -144,7 +144,7 @@ def _manifest(conn, gen: int, where: str) -> dict:
     row = conn.execute("SELECT manifest FROM kb.generation WHERE id = %s", (gen,)).fetchone()
     if row is None:
         raise DamagedIndex(f"{where}: kb.state names generation {gen}, which is not there; {FIX}")
-    return read_manifest_dict(row[0], f"{where} generation {gen}")
+    return read_manifest_dict(row[0], f"{where} generation {gen}", f"{where}: the manifest of generation {gen}")
 
 
 class PostgresStore:
