@@ -65,7 +65,8 @@ def tables(gen: int, dim: int) -> str:
 CREATE TABLE kb.document_{gen} (doc_id text PRIMARY KEY, ord integer NOT NULL, meta jsonb NOT NULL, text text NOT NULL);
 CREATE TABLE kb.chunk_{gen} (row integer PRIMARY KEY, doc_id text NOT NULL, year integer NOT NULL,
     meta jsonb NOT NULL, text text NOT NULL, terms text NOT NULL, bm25_terms text NOT NULL,
-    bm25_weights bytea NOT NULL, unit_spans bytea NOT NULL, unit_vectors bytea NOT NULL);
+    bm25_weights bytea NOT NULL, unit_spans bytea NOT NULL, unit_vectors bytea NOT NULL)
+    WITH (toast_tuple_target = 8160);
 CREATE TABLE kb.vector_{gen} (row integer PRIMARY KEY, embedding vector({dim}) NOT NULL);
 CREATE TABLE kb.term_{gen} (term text PRIMARY KEY, df integer NOT NULL);
 CREATE TABLE kb.posting_{gen} (term text NOT NULL, block integer NOT NULL, rows integer[] NOT NULL,
