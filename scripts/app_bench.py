@@ -13,6 +13,7 @@ kb_app/cards.py) holds its citation; polling from Python only collects it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -76,6 +77,29 @@ new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); }).observe(docu
 """
 
 
+# The server, started as `streamlit run` is, with two functions wrapped to log their time (JSON lines):
+# kb.answer, and the drawing of each result card (the Python side; the browser's part is the rest).
+SERVER_TIMING = """
+import json, sys, threading, time
+import kb.pipeline, kb_app.cards
+log, lock = open(sys.argv.pop(1), "a", encoding="utf-8"), threading.Lock()
+def timed(name, fn):
+    def wrapper(*args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            with lock:
+                log.write(json.dumps({"what": name, "s": time.perf_counter() - began}) + "\\n"); log.flush()
+    return wrapper
+kb.pipeline.KnowledgeBase.answer = timed("answer", kb.pipeline.KnowledgeBase.answer)
+kb_app.cards.card = timed("card", kb_app.cards.card)
+from streamlit.web.cli import main
+sys.argv[0] = "streamlit"
+main()
+"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,13 +107,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(corpus: Path, index: Path):
-    """`streamlit run app.py` headless on a free port; yields (url, seconds until it answered /health)."""
+def serve(corpus: Path, index: Path, timing_log: Path):
+    """`streamlit run app.py` headless on a free port, timed on the server into `timing_log`;
+    yields (url, seconds until it answered /health, its pid)."""
     port = free_port()
     env = {**os.environ, "KB_CORPUS": str(corpus), "KB_INDEX": str(index)}
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-                             "--server.port", str(port), "--server.address", "127.0.0.1"], env=env, cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-c", SERVER_TIMING, str(timing_log), "run", str(ROOT / "app.py"),
+                             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
+                            env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -167,16 +193,53 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
-def conditions(label: str, skip: set[int] = frozenset()) -> str:
-    """Load averages and the busiest other processes now (this benchmark's own left out by pid)."""
+def cpu_now(server: int | None) -> str:
+    """CPU over the next 2 s by process (top's second frame): the browsers summed, the app's server,
+    and the busiest others by command line."""
+    frames = subprocess.run(["top", "-b", "-c", "-w", "512", "-n", "2", "-d", "2"], capture_output=True, text=True).stdout
+    rows = frames.split("\n\n")[-1].splitlines()
+    head = next((i for i, r in enumerate(rows) if r.split()[:1] == ["PID"]), None)
+    browsers, others = 0.0, []
+    for row in rows[head + 1:] if head is not None else []:
+        cols = row.split(None, 11)
+        if len(cols) < 12:
+            continue
+        pid, cpu, command = int(cols[0]), float(cols[8].replace(",", ".")), cols[11]
+        if "chrom" in command:
+            browsers += cpu
+        elif pid == server:
+            others.insert(0, f"    {cpu:5.1f}% the app's streamlit server (this benchmark)")
+        elif cpu >= 5 and command.split()[0] != "top":
+            others.append(f"    {cpu:5.1f}% {command[:110]}")
+    return f"    {browsers:5.1f}% Chromium and chromedriver, all (this benchmark's and any other)\n" + "\n".join(others[:7])
+
+
+def conditions(label: str, server: int | None = None) -> str:
+    """Load averages now, and what is using the CPU (100% = one core; 2 cores = 200%)."""
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    ps = subprocess.run(["ps", "-eo", "pid=,pcpu=,args=", "--sort=-pcpu"], capture_output=True, text=True).stdout
-    busy = []
-    for line in ps.splitlines():
-        pid, cpu, args = line.split(None, 2)
-        if int(pid) not in skip and float(cpu) >= 5 and "chrom" not in args and "ps -eo" not in args:
-            busy.append(f"    {float(cpu):5.1f}% {args[:110]}")
-    return f"{label}: load average {load} (1, 5, 15 min)\n" + "\n".join(busy[:6])
+    return f"{label}: load average {load} (1, 5, 15 min); CPU by process over 2 s:\n{cpu_now(server)}"
+
+
+def server_split(timing_log: Path, offset: int) -> str:
+    """The server's part of the questions asked since `offset` in the log: kb.answer and the cards."""
+    lines = timing_log.read_text("utf-8")[offset:].splitlines()
+    by = {"answer": [], "card": []}
+    for line in lines:
+        entry = json.loads(line)
+        by[entry["what"]].append(entry["s"])
+    parts = [f"{what} p50 {statistics.median(v):.3f} s, p95 {percentile(v, 95):.3f} s, max {max(v):.3f} s ({len(v)})"
+             for what, v in by.items() if v]
+    return "  on the server: " + "; ".join(parts) if parts else "  on the server: nothing logged"
+
+
+def during(label: str, server: int, after: float, out: list) -> threading.Thread:
+    """A CPU snapshot taken `after` seconds into a phase, while the browsers are asking."""
+    def take() -> None:
+        time.sleep(after)
+        out.append(conditions(label, server))
+    thread = threading.Thread(target=take, daemon=True)
+    thread.start()
+    return thread
 
 
 def report(title: str, timings: list[tuple[str, float]], errors: list[str], wall: float) -> None:
@@ -192,27 +255,36 @@ def report(title: str, timings: list[tuple[str, float]], errors: list[str], wall
 
 
 def warm(users_list: list[int], per_user: int) -> None:
-    with serve(ROOT / "corpus", ROOT / "index") as (url, up, pid):
-        mine = {os.getpid(), pid}
-        print(f"streamlit answered /health after {up:.1f} s")
-        warm_timings, warm_errors = run_sessions(url, 1, 1)
-        report("warm-up (first question, loads the model and index in the server)", warm_timings, warm_errors, 0)
-        for users in users_list:
-            print("\n" + conditions(f"before {users} session(s)", mine))
-            began = time.perf_counter()
-            timings, errors = run_sessions(url, users, per_user if users > 1 else len(QUESTIONS))
-            wall = time.perf_counter() - began
-            report(f"{users} session(s) at once", timings, errors, wall)
-            print(conditions(f"after {users} session(s)", mine))
+    with tempfile.TemporaryDirectory(prefix="kb-bench-log-") as tmp:
+        log = Path(tmp) / "server-timing.jsonl"
+        log.touch()
+        with serve(ROOT / "corpus", ROOT / "index", log) as (url, up, pid):
+            print(f"streamlit answered /health after {up:.1f} s")
+            warm_timings, warm_errors = run_sessions(url, 1, 1)
+            report("warm-up (the first question)", warm_timings, warm_errors, 0)
+            for users in users_list:
+                print("\n" + conditions(f"before {users} session(s)", pid))
+                offset, snapshot = len(log.read_text("utf-8")), []
+                sampler = during(f"during {users} session(s)", pid, 20, snapshot)
+                began = time.perf_counter()
+                timings, errors = run_sessions(url, users, per_user if users > 1 else len(QUESTIONS))
+                wall = time.perf_counter() - began
+                report(f"{users} session(s) at once", timings, errors, wall)
+                print(server_split(log, offset))
+                sampler.join()
+                print("\n".join(snapshot))
+                print(conditions(f"after {users} session(s)", pid))
 
 
 def first_start(question: str) -> None:
     """Launch on a missing index (a temporary folder: the real index is untouched) until the first card."""
     with tempfile.TemporaryDirectory(prefix="kb-bench-first-") as tmp, \
             tempfile.TemporaryDirectory(prefix="kb-bench-chromium-") as profile:
-        print(conditions("before first start", {os.getpid()}))
+        print(conditions("before first start"))
         began = time.perf_counter()
-        with serve(ROOT / "corpus", Path(tmp) / "index") as (url, up, pid):
+        with serve(ROOT / "corpus", Path(tmp) / "index", Path(tmp) / "server-timing.jsonl") as (url, up, pid):
+            snapshot: list[str] = []
+            during("during the build", pid, 30, snapshot)
             driver = browser(Path(profile))
             try:
                 driver.get(url)
@@ -227,7 +299,8 @@ def first_start(question: str) -> None:
                 total = time.perf_counter() - began
             finally:
                 driver.quit()
-            print(conditions("after first start", {os.getpid(), pid}))
+            print("\n".join(snapshot))
+            print(conditions("after first start", pid))
     print(f"\nfirst start on a missing index: /health after {up:.1f} s, index built and page ready after {built:.1f} s, "
           f"first question {answer / 1000:.2f} s (Enter -> card); launch -> first card painted {total:.1f} s "
           f"(the typing by the driver included, a person's reading and typing not)")
