@@ -117,7 +117,8 @@ def quote_text(kb, passage) -> str:
 def card(kb, passage, key: str) -> None:
     t = words()
     c = passage.chunk
-    with st.container(border=True):
+    # The key gives the card a stable class (st-key-card-<key>) a browser can wait for.
+    with st.container(border=True, key=f"card-{key}"):
         st.markdown(f"**{md_escape(cite(kb, c))}**")
         show_passage(c.text, passage.highlights)
         st.caption(t["copy"])
