@@ -407,12 +407,39 @@ def test_the_english_interface_speaks_english_kbs_messages_too(app):
 def test_cards_show_clean_text_a_marked_table_row_and_a_wrapped_one_paragraph_quote(app):
     app.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
     table = next(d.value for d in app.dataframe if "◀" in set(d.value["antwoord"]))
-    assert table[table["antwoord"] == "◀"]["rij"].iloc[0].startswith("Tijdige afhandeling klachten")
+    assert list(table.columns) == ["antwoord", "Klachten", "2011", "2012"]  # the header's years
+    assert table[table["antwoord"] == "◀"]["Klachten"].iloc[0].startswith("Tijdige afhandeling klachten")
     for m in app.markdown:
         assert "##" not in m.value and "<i>" not in m.value and "](#)" not in m.value
     quote = app.code[0]
     assert quote.proto.wrap_lines and "\n" not in quote.value
     assert quote.value.endswith(f"({cards(app)[0]})")  # one paragraph, then its full citation
+    assert quote.value.startswith("“Klachten, Tijdige afhandeling klachten (streefwaarde 90%): 2011: 91%, 2012: 83%”")
+
+
+def test_a_table_printed_with_spaces_gets_its_years_as_columns_and_the_answer_row_in_it(app):
+    app.text_input(key="q").input("Hoeveel klachten ontving de IND in 2016?").run()
+    grids = {tuple(d.value.columns): d.value for d in app.dataframe}
+    klachten = grids[("antwoord", "Klachten", "2016", "2015")]
+    assert klachten.values.tolist()[0] == ["◀", "Aantal ontvangen", "1.540", "1.340"]  # the answer, in the table
+    assert grids[("antwoord", "Baten en lasten", "2016")]["2016"].tolist() == ["€450,2 mln", "€444 mln"]  # values whole
+    assert ("antwoord", "rij", "1", "2") not in grids and not any(c.isdigit() and len(c) < 4 for g in grids for c in g)
+    text = all_markdown(app)
+    assert "Aantal ontvangen 1.540" not in text and "KLACHTEN 2016 2015" not in text  # rows and titles not as prose
+    assert "**Klachten**" in text
+    quote = next(c.value for c in app.code if c.value.startswith("“Klachten"))
+    assert quote.startswith("“Klachten, Aantal ontvangen: 2016: 1.540, 2015: 1.340” (IND Jaarverslag 2016 (")
+
+
+def test_a_table_block_that_does_not_lay_out_is_shown_as_lines_not_a_grid():
+    from kb.figures import Cell, Row
+    from kb_app.tables import Table, grid, tables
+    text = "KLACHTEN 2016 2015\n\nAantal ontvangen 1.540 1.340\n\nTijdig afgehandeld 80% 80%\n"
+    found = tables(text)
+    assert [(t.title, t.start, len(t.rows)) for t in found] == [("Klachten", 0, 2)]
+    assert grid(text, found[0], [(20, 48)]).body[0] == ("Aantal ontvangen", ("1.540", "1.340"), True)
+    torn = Table(0, len(text), "Klachten", (found[0].rows[0], Row("Klachten", "Tijdig", (Cell(2015, "80%", 80, "%"),), 50, 75)))
+    assert grid(text, torn, []) is None  # a row without the 2016 value: no grid with a cell out of place
 
 
 def test_citations_say_who_published_once_and_never_a_bare_month_or_markdown(app):
