@@ -8,7 +8,7 @@ import streamlit as st
 from kb.cite import display_text, one_paragraph
 from kb.render import marked, md_escape, pieces
 
-from .common import cite, lang, words
+from .common import cite, lang, number, words
 from .tables import grid, row_quote, tables
 
 CONTEXT_PAGE = "kb_app/pages/lees.py"
@@ -129,7 +129,7 @@ def why_lines(why: dict) -> str:
     for key, label in t["why_lines"].items():
         if key in why:
             value = why[key]
-            shown = ", ".join(value) if isinstance(value, list) else f"{value:.2f}"
+            shown = ", ".join(value) if isinstance(value, list) else number(value, 2)
             lines.append(f"- {label}: {md_escape(shown or '–')}")
     return "\n".join(lines)
 

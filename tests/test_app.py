@@ -2,6 +2,7 @@
 import os
 import re
 import shutil
+import time
 
 import pytest
 import streamlit as st
@@ -77,6 +78,15 @@ def test_bad_question_gets_a_friendly_message(app):
     assert app.warning and "bevat geen letters of cijfers" in app.warning[0].value
 
 
+def test_the_dutch_interface_writes_numbers_the_dutch_way(app):
+    app.text_input(key="q").input("klachten " * 250).run()
+    assert re.search(r"De vraag is 2\.\d{3} tekens lang; houd hem onder 1\.000\.", app.warning[0].value.replace("\\", ""))
+    app.switch_page("kb_app/pages/controleren.py").run()
+    verify_quote(app, "Aantal ontvangen 1.540 1.340")
+    shown = " ".join(e.value for e in [*app.success, *app.warning, *app.error])
+    assert re.search(r"gelijkenis \d,\d\d", shown) and not re.search(r"gelijkenis \d\.\d", shown)
+
+
 def test_compare_page_lists_every_year(app):
     app.switch_page("kb_app/pages/vergelijken.py").run()
     app.text_input(key="topic").input("ingebrekestellingen").run()
@@ -95,9 +105,38 @@ def test_first_start_builds_the_index_with_progress(tmp_path, monkeypatch):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     assert not at.exception and (tmp_path / "index" / "CURRENT").exists()
-    assert at.status and at.status[0].label.startswith("Index klaar: 1 passages in ")  # done says done
+    assert at.status and re.match(r"Index klaar: 1 passages \(\d+ stukken tekst\) in ", at.status[0].label)
     at.text_input(key="q").input("leges visum").run()
     assert "80 euro" in all_markdown(at)
+
+
+def test_first_start_builds_once_however_many_sessions_wait_for_it(tmp_path, monkeypatch):
+    import threading
+    import kb_app.common as common
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "verslag-2020.md").write_text("# Leges\n\nDe leges voor een visum stegen in 2020 naar 80 euro.", "utf-8")
+    monkeypatch.setenv("KB_CORPUS", str(corpus))
+    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
+    builds, real = [], common.ingest
+
+    def slow_ingest(*args, **kwargs):
+        builds.append(1)
+        time.sleep(2)  # long enough for the second tab to open while it runs
+        return real(*args, **kwargs)
+    monkeypatch.setattr(common, "ingest", slow_ingest)
+    tabs = [AppTest.from_file(str(ROOT / "app.py"), default_timeout=120) for _ in range(2)]
+    runs = [threading.Thread(target=tab.run) for tab in tabs]
+    for run in runs:
+        run.start()
+        time.sleep(0.5)
+    for run in runs:
+        run.join(180)
+    assert builds == [1]  # one build for both tabs; the second waited and loaded it
+    for tab in tabs:
+        assert not tab.exception and tab.text_input(key="q")
+        tab.text_input(key="q").input("leges visum").run()
+        assert "80 euro" in all_markdown(tab)
 
 
 @pytest.fixture()
