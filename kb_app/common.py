@@ -175,10 +175,9 @@ def citation_of_doc(doc: dict) -> str:
 
 
 def report_titles(kb: KnowledgeBase) -> dict[str, str]:
-    """doc_id -> "title (year)", for filters that list reports as a reader knows them."""
-    from kb.cite import plain
-    return {d: f"{plain(doc['title'])} ({doc['year']})" for d, doc in sorted(kb.index.documents.items(),
-                                                                          key=lambda x: (x[1]["year"], x[0]))}
+    """doc_id -> the report's name as every citation gives it ("IND Jaarverslag 2016 (Immigratie- en
+    Naturalisatiedienst, 2017)"), in year order: one form of a report's name in the whole app."""
+    return {d: citation_of_doc(doc) for d, doc in sorted(kb.index.documents.items(), key=lambda x: (x[1]["year"], x[0]))}
 
 
 def say_error(exc: KbError) -> None:
