@@ -95,7 +95,8 @@ def run_ingest(args, embedder=None, force: bool = False):
     embedder = embedder or get_embedder(args.model)
     bar, update = _progress_bar()
     try:
-        report = ingest(args.corpus, args.index, embedder, progress=update, force=force)
+        report = ingest(args.corpus, args.index, embedder, progress=update, force=force, waiting=lambda: print(
+            f"kb: {args.index} is being built by another process; waiting for it to finish", file=sys.stderr))
     finally:
         bar.close()
     for name, reason in report.skipped:

@@ -5,6 +5,7 @@ import dataclasses
 import functools
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,13 +78,16 @@ def is_fresh(index_root: Path, embedder: Embedder, corpus: Path) -> bool:
 
 
 def ingest(corpus: Path, index_root: Path, embedder: Embedder, progress: Progress | None = None,
-           force: bool = False) -> IngestReport:
+           force: bool = False, waiting: Callable[[], None] | None = None) -> IngestReport:
     """Build the index (or report it up to date); only new or changed chunks are embedded.
-    One build at a time: a second one fails at once with IndexBusy, before any work."""
+    One build at a time: a second one waits for the first (`waiting()` is called when it starts to),
+    then finds the index fresh and does nothing, unless forced."""
     started = time.perf_counter()
     if not force and is_fresh(index_root, embedder, corpus):
         return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
-    with store.building(index_root):
+    with store.building(index_root, waiting=waiting or (lambda: None)):
+        if not force and is_fresh(index_root, embedder, corpus):  # the build waited for made it so
+            return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
         report = _build(corpus, index_root, embedder, progress)
     report.seconds = time.perf_counter() - started
     return report
