@@ -3,70 +3,22 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
 from .chunk import is_numeric_line, is_table_line, is_year_header
-from .lexical import tokenize
+from .kinds import answer_kind
+from .marking import Asked, unit_features, unit_scores
 from .records import Passage
-from .units import FIGURE, Span, answer_units, can_answer, strip_span, tab_header, title_header, with_header, word_finder
+from .units import Span, answer_units, can_answer, strip_span, tab_header, title_header, with_header, word_finder
 
 LARGE_TEXT = 20_000  # past this, only the blocks holding a word that meets the query are cut into units
-DENSE_SHARE = 1.0  # weight of a unit's meaning (its vector's rank among the passage's) beside its words
-NEAR = 0.8  # a neighbouring unit this close to the best one's score is marked with it
+NEAR = 0.5  # a neighbouring unit at least this likely, relative to the best one, is marked with it
 # A sentence opening with one of these leans on the sentence before it ("Dit komt door ...").
 _LEANS_BACK = re.compile(r"^[‘'\"“(]?(dit|deze|dat|die|daar\w*|hier\w*|zo|toch|ook|bovendien|verder|daarnaast|"
                          r"wel|maar|hij|zij|ze|hun|haar)\b", re.I)
 
 
-@dataclass(frozen=True)
-class Asked:
-    """What a question looks for: its terms, the kind of answer its question words ask for
-    ("number", "date", "name" or ""), and the years it names."""
-
-    terms: frozenset[str]
-    kind: str = ""
-    years: tuple[int, ...] = ()
-
-
-_MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
-_KINDS = (("number", re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|hoe groot|how many|how much|"
-                                r"what share|what percentage)\b", re.I), FIGURE),
-          ("date", re.compile(r"\b(wanneer|sinds wanneer|welke datum|in welk jaar|when|since when|what year)\b", re.I),
-           re.compile(rf"\b({_MONTHS}|(?:19|20)\d\d)\b", re.I)),
-          ("name", re.compile(r"\b(wie|who)\b", re.I), re.compile(r"(?<=[a-zà-ý,:] )[A-Z][a-zà-ý]+(?: [A-Z][a-zà-ý]+)+")))
-KIND_BOOST = 1.25  # a unit holding the kind of answer asked for (a figure for "hoeveel")
-YEAR_SHARE = 0.25  # a unit naming a year the question names
-
-
 def asked(question: str, terms: list[str], years: tuple[int, ...] = ()) -> Asked:
-    kind = next((name for name, question_words, _ in _KINDS if question_words.search(question)), "")
-    return Asked(frozenset(terms), kind, tuple(years))
-
-
-def unit_score(unit: str, ask: Asked, idf: dict[str, float]) -> float:
-    """The share of the question's term weight the unit holds (0..1), more when it holds the
-    kind of answer asked for or names an asked year."""
-    if not ask.terms:
-        return 0.0
-    terms = set(tokenize(unit))
-    score = sum(idf.get(t, 1.0) for t in ask.terms & terms) / sum(idf.get(t, 1.0) for t in ask.terms)
-    answer_form = next((form for name, _, form in _KINDS if name == ask.kind), None)
-    if answer_form is not None and answer_form.search(unit):
-        score *= KIND_BOOST
-    if ask.years and any(str(y) in unit for y in ask.years):
-        score += YEAR_SHARE
-    return score
-
-
-def dense_shares(units: list[Span], unit_sims: dict[Span, float]) -> list[float]:
-    """Each unit's similarity to the question rescaled over the passage's units: 1 the nearest,
-    0 the farthest or a unit without a vector."""
-    sims = [unit_sims.get(u) for u in units]
-    known = [x for x in sims if x is not None]
-    if len(known) < 2 or max(known) == min(known):
-        return [1.0 if x is not None and known else 0.0 for x in sims] if len(known) == 1 else [0.0] * len(units)
-    lo, hi = min(known), max(known)
-    return [0.0 if x is None else (x - lo) / (hi - lo) for x in sims]
+    return Asked(frozenset(terms), answer_kind(question), tuple(years))
 
 
 def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span, float] | None = None) -> list[Span]:
@@ -77,14 +29,13 @@ def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span
     units = answer_units(text, finder)
     if not units:
         return []
-    dense = dense_shares(units, unit_sims or {})
-    scores = [(unit_score(with_header(text, units, i), ask, idf) + DENSE_SHARE * d)
-              if can_answer(text[s:e]) and (finder is None or finder.search(text[s:e].lower())) else 0.0
-              for i, ((s, e), d) in enumerate(zip(units, dense))]
-    best = max(range(len(units)), key=lambda i: (scores[i], -i))
-    if scores[best] <= 0:
-        first = next((u for u in units if can_answer(text[u[0]:u[1]])), None)
-        return [first] if first else []
+    sims = unit_sims or {}
+    scores = unit_scores(unit_features([with_header(text, units, i) for i in range(len(units))],
+                                       [sims.get(u) for u in units], ask, idf))
+    able = [can_answer(text[s:e]) and (finder is None or finder.search(text[s:e].lower()) is not None) for s, e in units]
+    if not any(able):
+        return []
+    best = max((i for i in range(len(units)) if able[i]), key=lambda i: (scores[i], -i))
     torn = torn_row(text, units[best])
     if torn:
         return sorted([units[best], *torn])
@@ -93,8 +44,8 @@ def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span
         return [header, units[best]]  # the row says which column is which year only with it
     spans = [units[best]]
     for near in (best - 1, best + 1):
-        if 0 <= near < len(units) and _adjacent(text, units[best], units[near]) and (
-                scores[near] >= NEAR * scores[best] or _LEANS_BACK.match(text[units[max(best, near)][0]:])):
+        if 0 <= near < len(units) and able[near] and _adjacent(text, units[best], units[near]) and (
+                scores[near] >= scores[best] + math.log(NEAR) or _LEANS_BACK.match(text[units[max(best, near)][0]:])):
             spans.append(units[near])  # nearly as good, or one sentence leaning on the other
     return sorted(spans)
 

@@ -17,6 +17,7 @@ _EMPHASIS = re.compile(r"(?<![\w*_])([*_]{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
 _INLINE_HYPHEN = re.compile(r"\b([a-zà-ÿ]+)- (?=([a-zà-ÿ]+)\b)")
 _TABLE_TITLE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý &/-]{2,})(?:\s+(?:19|20)\d\d)+\s*$", re.M)
+_ENTRY = re.compile(r"^[ \t]*(\d{1,2})/\d{1,2}(?:[ \t]*-[ \t]*\d{1,2}/\d{1,2})?[ \t]+(\S[^\n]{2,120}?)[ \t]*$", re.M)
 WORDS = {"nl": {"section": "sectie", "before": "vóór de eerste kop", "table": "tabel",
                 "added": "toegevoegd door een gebruiker op {date}, geen publicatie van de IND"},
          "en": {"section": "section", "before": "before the first heading", "table": "table",
@@ -65,10 +66,17 @@ def section_label(section: str, text: str = "", year: int = 0, lang: str = "nl")
     parts = [p for p in parts if p]
     if parts and parts[-1].lower() in MONTHS:
         title = _TABLE_TITLE.search(text)
+        entry = _ENTRY.search(text)
         month = parts.pop().lower()
         parts.append(f"{WORDS[lang]['table']} {title.group(1).strip().capitalize()}" if title
-                     else f"{month} {year}" if year else month)
+                     else _dated(entry, month, year) if entry and year else f"{month} {year}" if year else month)
     return " > ".join(parts)
+
+
+def _dated(entry: re.Match, month: str, year: int) -> str:
+    """A chronicle's entry as a journalist cites it: "19/1 Koning bezoekt Ter Apel" under "Januari"
+    -> "19 januari 2016: Koning bezoekt Ter Apel" (the month heading alone names no subject)."""
+    return f"{int(entry.group(1))} {month} {year}: {' '.join(entry.group(2).split())}"
 
 
 def added_note(doc: dict, lang: str = "nl") -> str:

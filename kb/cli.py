@@ -94,11 +94,14 @@ def _progress_bar():
 def run_ingest(args, embedder=None, force: bool = False):
     from .embed import get_embedder
     from .pipeline import ingest
+    from .store import describe
 
     embedder = embedder or get_embedder(args.model)
     bar, update = _progress_bar()
     try:
-        report = ingest(args.corpus, location(args), embedder, progress=update, force=force, cache=args.index)
+        report = ingest(args.corpus, location(args), embedder, progress=update, force=force, cache=args.index,
+                        waiting=lambda: print(f"kb: {describe(location(args))} is being built by another process; "
+                                              "waiting for it to finish", file=sys.stderr))
     finally:
         bar.close()
     for name, reason in report.skipped:

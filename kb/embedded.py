@@ -118,8 +118,8 @@ class EmbeddedBackend:
     def __init__(self, root: Path) -> None:
         self.root = self.cache_root = root
 
-    def building(self) -> AbstractContextManager[None]:
-        return files.building(self.root)
+    def building(self, waiting=None) -> AbstractContextManager[None]:
+        return files.building(self.root, waiting=waiting)
 
     def save(self, manifest, chunks, documents, vectors, bm25, units) -> None:
         files.save_index(self.root, manifest, chunks, documents, vectors, bm25, units)

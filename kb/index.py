@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,15 +77,23 @@ def writer_lock(root: Path) -> FileLock:
 
 
 @contextmanager
-def building(root: Path) -> Iterator[None]:
-    """Hold the one writer lock for a whole build, so a second build fails at once, before
-    it spends minutes embedding. The lock is the OS's: a killed build releases it."""
+def building(root: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the one writer lock for a whole build. Without `waiting` a second writer fails at once,
+    before it spends minutes embedding; with it, `waiting()` is called once and the writer waits
+    for the lock. The lock is the OS's: a killed build releases it."""
+    lock = writer_lock(root)
     try:
-        with writer_lock(root):
-            yield
+        lock.acquire()
     except Timeout as exc:
-        raise IndexBusy(f"{root}: the index is being built by another process; wait for it to finish "
-                        "and try again (the current index stays usable meanwhile)") from exc
+        if waiting is None:
+            raise IndexBusy(f"{root}: the index is being built by another process; wait for it to finish "
+                            "and try again (the current index stays usable meanwhile)") from exc
+        waiting()
+        lock.acquire(timeout=-1)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],

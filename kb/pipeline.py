@@ -5,6 +5,7 @@ import dataclasses
 import functools
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,7 @@ MAX_QUESTION = 1000
 MAX_ARTICLE = 100_000  # characters of a text checked sentence by sentence
 DENSE_WORDS = 24  # words of a text not found that are embedded to search for its closest passages
 SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text",
-            "unit_vectors": "answer units with table headers"}
+            "unit_vectors": "answer units with table headers; a year is no figure"}
 _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
 _SHARE = re.compile(r"\b(percentage|procent|welk deel|what share|which share|tijdig\w*)\b|%", re.I)
 
@@ -78,16 +79,19 @@ def is_fresh(location: Location, embedder: Embedder, corpus: Path) -> bool:
 
 
 def ingest(corpus: Path, location: Location, embedder: Embedder, progress: Progress | None = None,
-           force: bool = False, cache: Path | None = None) -> IngestReport:
+           force: bool = False, waiting: Callable[[], None] | None = None, cache: Path | None = None) -> IngestReport:
     """Build the index (or report it up to date); only new or changed chunks are embedded.
-    `location` is an index folder or a postgresql:// URL. One build at a time: a second one
-    fails at once with IndexBusy, before any work. A database store keeps its embedding cache
-    in the folder `cache` (default: index)."""
+    `location` is an index folder or a postgresql:// URL; a database store keeps its embedding
+    cache in the folder `cache` (default: index). One build at a time: a second one waits for the
+    first (`waiting()` is called when it starts to), then finds the index fresh and does nothing,
+    unless forced; without `waiting` it fails at once with IndexBusy."""
     started = time.perf_counter()
     if not force and is_fresh(location, embedder, corpus):
         return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
     target = backend(location, cache)
-    with target.building():
+    with target.building(waiting=waiting):
+        if not force and is_fresh(location, embedder, corpus):  # the build waited for made it so
+            return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
         report = _build(corpus, target, embedder, progress)
     report.seconds = time.perf_counter() - started
     return report

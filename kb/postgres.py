@@ -53,14 +53,18 @@ class PostgresBackend:
         self._writer = None
 
     @contextmanager
-    def building(self):
-        """The one writer: a session advisory lock, refused at once when another ingest holds it."""
+    def building(self, waiting=None):
+        """The one writer: a session advisory lock. When another ingest holds it, without `waiting`
+        refused at once; with it, `waiting()` is called and the lock waited for."""
         conn = connect(self.url)
         try:
             pg_schema.ensure_base(conn, conn.info.user)
             if not conn.execute("SELECT pg_try_advisory_lock(%s)", (pg_schema.LOCK_KEY,)).fetchone()[0]:
-                raise IndexBusy(f"{self.where}: another kb ingest is writing to this store; wait for it to finish "
-                                "and try again (the current index stays usable meanwhile)")
+                if waiting is None:
+                    raise IndexBusy(f"{self.where}: another kb ingest is writing to this store; wait for it to "
+                                    "finish and try again (the current index stays usable meanwhile)")
+                waiting()
+                conn.execute("SELECT pg_advisory_lock(%s)", (pg_schema.LOCK_KEY,))
             from pgvector.psycopg import register_vector
 
             register_vector(conn)

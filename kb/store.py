@@ -9,6 +9,7 @@ rows, scores and tie-breaks whichever store holds them.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ContextManager, Protocol
 
@@ -66,7 +67,8 @@ class Backend(Protocol):
 
     cache_root: Path  # where the embedding cache lives (kb/cache.py)
 
-    def building(self) -> ContextManager[None]: ...  # the one writer; a second is refused with IndexBusy
+    def building(self, waiting: Callable[[], None] | None = None) -> ContextManager[None]: ...
+    # the one writer: a second one waits (waiting() called once) or, without `waiting`, gets IndexBusy
 
     def save(self, manifest: dict, chunks: list[Chunk], documents: list[dict], vectors: np.ndarray, bm25,
              units: tuple[np.ndarray, np.ndarray]) -> None: ...

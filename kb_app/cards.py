@@ -2,85 +2,73 @@
 row marked), a quote to copy that wraps, why it ranked on request, and a link to read it in context."""
 from __future__ import annotations
 
-import re
-
+import pandas as pd
 import streamlit as st
 
-from kb.cite import display_text, one_paragraph, plain
-from kb.figures import table_rows
+from kb.cite import display_text, one_paragraph
 from kb.render import marked, md_escape, pieces
 
-from .common import cite, lang, words
+from .common import cite, lang, number, words
+from .tables import grid, row_quote, tables
 
 CONTEXT_PAGE = "kb_app/pages/lees.py"
-_VALUE = re.compile(r"(?:\s+(?:[-+]?€?\s?\d[\d.,]*\s?(?:%|mln|miljoen|mld|fte)?|-|–))+\s*$")
+ANSWER_STYLE = "background-color: rgba(255, 189, 69, 0.35); font-weight: bold"
 
 
 def segments(text: str) -> list[tuple[str, int, int]]:
     """The passage cut into ("text" | "table", start, end): a table is its title line and its rows."""
-    rows = table_rows(text)
-    blocks: list[list[int]] = []
-    for row in rows:
-        if blocks and text[blocks[-1][1]:row.start].strip() == "" and blocks[-1][2] == row.table:
-            blocks[-1][1] = row.end
-        else:
-            blocks.append([row.start, row.end, row.table])
     out, pos = [], 0
-    for start, end, table in blocks:
-        line_start = text.rfind("\n", 0, max(text.rfind("\n", 0, start), 0)) + 1
-        title_line = text[line_start:start]
-        if table and table.lower() in title_line.lower():
-            start = line_start
-        if start > pos:
-            out.append(("text", pos, start))
-        out.append(("table", start, end))
-        pos = end
+    for table in tables(text):
+        if table.start > pos:
+            out.append(("text", pos, table.start))
+        out.append(("table", table.start, table.end))
+        pos = table.end
     if pos < len(text):
         out.append(("text", pos, len(text)))
     return out
 
 
-def table_frame(text: str, spans: list[tuple[int, int]]) -> tuple[str, list[dict]]:
-    """A table block as (title, rows): each row its label and cells, the answering row marked."""
-    t = words()
-    lines, pos = [], 0
-    for line in text.split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
-    header = [plain(c).strip() for c in re.split(r"\t+| {2,}", lines[0][1].strip())] if lines else []
-    title = header[0] if header else ""
-    rows = []
-    for at, line in lines[1:]:
-        if not line.strip():
-            continue
-        cells = [plain(c).strip() for c in line.strip().lstrip("•·▪ ").split("\t")]
-        if len(cells) == 1:  # "Aantal ontvangen 1.540 1.340": the figures end the line
-            tail = _VALUE.search(cells[0])
-            cells = [cells[0][:tail.start()].strip(), *tail.group(0).split()] if tail else cells
-        hit = any(s < at + len(line) and at < e for s, e in spans)
-        rows.append({t["answer_row"]: "◀" if hit else "", t["row"]: display_text(cells[0]),
-                     **{(header[i] if i < len(header) and header[i] else str(i)): v for i, v in enumerate(cells[1:], 1)}})
-    if len(header) == 1 and rows:  # "KLACHTEN 2016 2015" came as one cell: its years name the columns
-        years = re.findall(r"(?:19|20)\d\d", lines[0][1])
-        title = re.sub(r"\s*(?:19|20)\d\d", "", lines[0][1]).strip().capitalize()
-        rows = [{k if not k.isdigit() or int(k) > len(years) else years[int(k) - 1]: v for k, v in r.items()} for r in rows]
-    return title, rows
-
-
 def show_passage(text: str, spans: list[tuple[int, int]]) -> None:
-    """Prose as clean Markdown with the answer highlighted; tables as tables."""
+    """Prose as clean Markdown with the answer highlighted; each table under its title as a grid of
+    its years, the answering row marked in it; a table that will not lay out as lines of text."""
+    found = {t.start: t for t in tables(text)}
     for kind, start, end in segments(text):
         local = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
         if kind == "table":
-            title, rows = table_frame(text[start:end], local)
-            if title:
-                st.caption(md_escape(title))
-            if rows:
-                st.dataframe(rows, hide_index=True, width="stretch")
+            laid_out = grid(text, found[start], spans)
+            if laid_out:
+                show_grid(laid_out)
+                continue
+            st.markdown("  \n".join(clean_marked(*line) for line in _lines(text[start:end], local) if line[0].strip()))
             continue
         piece = text[start:end]
         if piece.strip():
             st.markdown(clean_marked(piece, local))
+
+
+def show_grid(table) -> None:
+    """The title above, the years as column names, the answering row marked and coloured."""
+    t = words()
+    label = table.title or t["row"]
+    columns = [c if c not in (label, t["answer_row"]) else f"{c} " for c in table.columns]
+    frame = pd.DataFrame([{t["answer_row"]: "◀" if hit else "", label: display_text(name), **dict(zip(columns, map(display_text, cells)))}
+                          for name, cells, hit in table.body], columns=[t["answer_row"], label, *columns])
+    hits = [hit for _, _, hit in table.body]
+    styled = frame.style.apply(lambda row: [ANSWER_STYLE if hits[row.name] else ""] * len(row), axis=1)
+    if table.title:
+        st.markdown(f"**{md_escape(table.title)}**")
+    st.dataframe(styled, hide_index=True, width="stretch",
+                 column_config={t["answer_row"]: st.column_config.TextColumn(width=70)})
+
+
+def _lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """A block's lines, each with the spans that fall in it (line-relative)."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        out.append((line, [(max(s, pos) - pos, min(e, end) - pos) for s, e in spans if s < end and e > pos]))
+        pos = end + 1
+    return out
 
 
 def clean_marked(text: str, spans: list[tuple[int, int]]) -> str:
@@ -111,13 +99,15 @@ def _spans_of(parts: list[tuple[str, bool]]) -> list[tuple[int, int]]:
 
 def quote_text(kb, passage) -> str:
     """What a journalist pastes: the quote as one clean paragraph, then its full citation."""
-    return f"“{one_paragraph(passage.quote)}” ({cite(kb, passage.chunk)})"
+    rows = row_quote(passage.chunk.text, passage.highlights)
+    return f"“{rows or one_paragraph(passage.quote)}” ({cite(kb, passage.chunk)})"
 
 
 def card(kb, passage, key: str) -> None:
     t = words()
     c = passage.chunk
-    with st.container(border=True):
+    # The key gives the card a stable class (st-key-card-<key>) a browser can wait for.
+    with st.container(border=True, key=f"card-{key}"):
         st.markdown(f"**{md_escape(cite(kb, c))}**")
         show_passage(c.text, passage.highlights)
         st.caption(t["copy"])
@@ -140,7 +130,7 @@ def why_lines(why: dict) -> str:
     for key, label in t["why_lines"].items():
         if key in why:
             value = why[key]
-            shown = ", ".join(value) if isinstance(value, list) else f"{value:.2f}"
+            shown = ", ".join(value) if isinstance(value, list) else number(value, 2)
             lines.append(f"- {label}: {md_escape(shown or '–')}")
     return "\n".join(lines)
 

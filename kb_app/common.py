@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +36,12 @@ def lang() -> str:
 
 def words() -> dict:
     return TEXT[lang()]
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number as the interface's language writes it: 2.000 and 0,99 in Dutch, 2,000 and 0.99 in English."""
+    written = f"{value:,.{decimals}f}"
+    return written.translate(str.maketrans(",.", ".,")) if lang() == "nl" else written
 
 
 def keep_in_url(**params) -> None:
@@ -69,22 +76,67 @@ def open_kb() -> KnowledgeBase | None:
     return None
 
 
+class SharedBuild:
+    """The one build of this process's index, whatever the number of sessions: it runs in its own
+    thread (a closed tab loses nothing), and every session reads its progress from here."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.done = self.total = 0
+        self.started = 0.0
+        self.report: IngestReport | None = None
+        self.error: BaseException | None = None
+
+    def start(self, corpus: Path, index: Path, model, force: bool) -> None:
+        """Start the build unless one is running (then this session waits for that one)."""
+        with self.lock:
+            if self.thread and self.thread.is_alive():
+                return
+            self.done = self.total = 0
+            self.started, self.report, self.error = time.perf_counter(), None, None
+            self.thread = threading.Thread(target=self._run, args=(corpus, index, model, force), daemon=True)
+            self.thread.start()
+
+    def _run(self, corpus: Path, index: Path, model, force: bool) -> None:
+        try:
+            self.report = ingest(corpus, index, model, force=force, progress=self._progress)
+        except BaseException as exc:  # shown by every session that waits on it
+            self.error = exc
+
+    def _progress(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def running(self) -> bool:
+        return bool(self.thread and self.thread.is_alive())
+
+
+@st.cache_resource(show_spinner=False)
+def shared_build(corpus: str, index: str) -> SharedBuild:
+    return SharedBuild()
+
+
 def build_index(force: bool = False, expanded: bool = True) -> IngestReport:
-    """`ingest` of the app's corpus: a bar with the count and an estimate of the time left; the label
-    says it is done when it is."""
+    """`ingest` of the app's corpus, once per process: a session that finds it running shows the same
+    progress (pieces of text embedded, an estimate of the time left) and waits; done says done."""
     t = words()
-    started = time.perf_counter()
+    build = shared_build(str(corpus_dir()), str(index_dir()))
+    build.start(corpus_dir(), index_dir(), embedder(), force)
     with st.status(t["building"], expanded=expanded) as status:
         bar = st.progress(0.0, text=t["progress_start"])
-
-        def progress(done: int, total: int) -> None:
-            took = time.perf_counter() - started
+        while build.running():
+            done, total = build.done, build.total
+            took = time.perf_counter() - build.started
             left = took / done * (total - done) if done else 0.0
-            bar.progress(done / max(total, 1), text=t["progress"].format(done=done, total=total, left=left))
-
-        report = ingest(corpus_dir(), index_dir(), embedder(), force=force, progress=progress)
-        status.update(label=t["built"].format(n=report.chunks, s=time.perf_counter() - started),
-                      state="complete", expanded=False)
+            if total:
+                bar.progress(done / total, text=t["progress"].format(done=number(done), total=number(total), left=left))
+            time.sleep(0.25)
+        if build.error:
+            raise build.error
+        report = build.report
+        status.update(label=t["built"].format(n=number(report.chunks), units=number(build.total),
+                                              s=time.perf_counter() - build.started) if not report.up_to_date
+                      else t["ready"], state="complete", expanded=False)
     return report
 
 
@@ -124,10 +176,9 @@ def citation_of_doc(doc: dict) -> str:
 
 
 def report_titles(kb: KnowledgeBase) -> dict[str, str]:
-    """doc_id -> "title (year)", for filters that list reports as a reader knows them."""
-    from kb.cite import plain
-    return {d: f"{plain(doc['title'])} ({doc['year']})" for d, doc in sorted(kb.index.documents.items(),
-                                                                          key=lambda x: (x[1]["year"], x[0]))}
+    """doc_id -> the report's name as every citation gives it ("IND Jaarverslag 2016 (Immigratie- en
+    Naturalisatiedienst, 2017)"), in year order: one form of a report's name in the whole app."""
+    return {d: citation_of_doc(doc) for d, doc in sorted(kb.index.documents.items(), key=lambda x: (x[1]["year"], x[0]))}
 
 
 def say_error(exc: KbError) -> None:
@@ -162,6 +213,6 @@ def localised(message: str) -> str:
         return message
     for pattern, dutch in _DUTCH:
         found = re.search(pattern, message)
-        if found:
-            return dutch.format(*found.groups())
+        if found:  # kb writes 2,000 in its English; Dutch groups thousands with a point
+            return dutch.format(*(re.sub(r"(?<=\d),(?=\d{3}\b)", ".", g) for g in found.groups()))
     return f"Melding van kb (Engels): {message}"

@@ -48,6 +48,8 @@ def export_csv(kb, rows: list) -> str:
 def export_buttons(kb, question: str, rows: list) -> None:
     t = words()
     stem = file_stem(question)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(f"{t['export']}: Markdown", export_markdown(kb, question, rows), f"{stem}.md", "text/markdown")
-    right.download_button(f"{t['export']}: CSV", export_csv(kb, rows), f"{stem}.csv", "text/csv")
+    with st.container(horizontal=True, vertical_alignment="center"):  # buttons as wide as their labels
+        st.caption(f"{t['export']}:", width="content")
+        st.download_button("Markdown", export_markdown(kb, question, rows), f"{stem}.md", "text/markdown",
+                           width="content", key=f"export-md-{stem}")
+        st.download_button("CSV", export_csv(kb, rows), f"{stem}.csv", "text/csv", width="content", key=f"export-csv-{stem}")

@@ -8,7 +8,7 @@ from kb.pipeline import check_question
 from kb.render import md_escape
 from kb.series import rank_series
 
-from kb_app.common import fact_citation, keep_in_url, lang, open_kb, say_error, words
+from kb_app.common import citation_of_doc, fact_citation, keep_in_url, lang, open_kb, say_error, words
 
 SHOWN, MORE = 4, 8
 NUMBERS = {"nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
@@ -16,8 +16,10 @@ NUMBERS = {"nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency":
 
 
 def rows_of(kb, series, t: dict) -> list[dict]:
+    """One row a value; its report named as every citation names it (title, publisher, year out)."""
+    names = {d: citation_of_doc(doc) for d, doc in kb.index.documents.items()}
     return [{t["chart_year"]: f.year, t["chart_value"]: f.value, t["chart_written"]: f.as_written,
-             t["chart_report"]: f"{f.report} ({f.report_year})", t["chart_source"]: fact_citation(kb, f)}
+             t["chart_report"]: names.get(f.doc_id, f.report), t["chart_source"]: fact_citation(kb, f)}
             for f in series.facts]
 
 
@@ -33,7 +35,7 @@ def chart(rows: list[dict], series, t: dict) -> alt.LayerChart:
     base = alt.Chart(alt.Data(values=rows)).encode(x=x, y=y)
     line = base.mark_line(color="#9aa5b1")
     points = base.mark_point(filled=True, size=90).encode(
-        color=alt.Color(f"{t['chart_report']}:N", legend=alt.Legend(orient="bottom", direction="vertical",
+        color=alt.Color(f"{t['chart_report']}:N", scale=alt.Scale(scheme="tableau10"), legend=alt.Legend(orient="bottom", direction="vertical",
                                                                     labelLimit=0, title=None)),
         tooltip=[alt.Tooltip(f"{t['chart_year']}:Q", format="d"), f"{t['chart_written']}:N",
                  f"{t['chart_report']}:N", f"{t['chart_source']}:N"])
@@ -46,11 +48,9 @@ def show(kb, series, t: dict) -> None:
         st.warning(f"{t['disputed']} {', '.join(map(str, series.disputed))}.")
     rows = rows_of(kb, series, t)
     st.altair_chart(chart(rows, series, t), width="stretch")
-    st.dataframe(rows, hide_index=True, width="stretch",
-                 column_order=[t["chart_year"], t["chart_written"], t["chart_source"]],
-                 column_config={t["chart_year"]: st.column_config.NumberColumn(format="%d", width="small"),
-                                t["chart_written"]: st.column_config.TextColumn(width="small"),
-                                t["chart_source"]: st.column_config.TextColumn(width="large")})
+    # a table, not a grid: a grid cuts the long citation off at its column's edge, a table wraps it
+    st.table([{t["chart_year"]: str(r[t["chart_year"]]), t["chart_written"]: r[t["chart_written"]],
+               t["chart_source"]: r[t["chart_source"]]} for r in rows])
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from kb.render import md_escape
 from kb.verdict_view import PAGE_WORDS, VERDICT_WORDS, article_table, change_words, source_markdown
 
 from kb_app.cards import card, quote_text
-from kb_app.common import cite, keep_in_url, lang, open_kb, say_error, words
+from kb_app.common import cite, keep_in_url, lang, number, open_kb, say_error, words
 
 
 def from_url(key: str, param: str) -> None:
@@ -32,7 +32,7 @@ def verify_quote(kb, t: dict, w: dict) -> str:
 
 
 def show_verdict(kb, verdict, t: dict, w: dict) -> None:
-    score = f"{t['similarity']} {verdict.score:.2f}"
+    score = f"{t['similarity']} {number(verdict.score, 2)}"
     if verdict.found:
         st.success(f"{w[verdict.verdict]} ({score})")
         card(kb, verdict.match, key="match")

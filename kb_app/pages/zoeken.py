@@ -19,9 +19,10 @@ def mark_asked() -> None:
     st.session_state["asked"] = True
 
 
-def start(t: dict) -> None:
+def start(t: dict):
+    """The title, then a slot for the introduction: emptied once a question is asked."""
     st.title(t["app_title"])
-    st.markdown(t["intro"])
+    return st.empty()
 
 
 def examples(t: dict) -> None:
@@ -74,17 +75,22 @@ def results(kb, question: str, years: list[int], docs: list[str], k: int, t: dic
 
 def main() -> None:
     t = words()
-    start(t)
+    intro = start(t)
     kb = open_kb()
     if kb is None:
         return
     question, years, docs, k = filters(kb, t)
     keep_in_url(q=question, jaar=[str(y) for y in years], doc=docs, k=str(k) if k != 5 else "")
+    start_slot = st.empty()  # the examples' place; emptied (not left stale) once results come
     if not question.strip():
-        if st.session_state.get("asked"):
-            st.info(t["blank"])
-        examples(t)
+        intro.markdown(t["intro"])
+        with start_slot.container():
+            if st.session_state.get("asked"):
+                st.info(t["blank"])
+            examples(t)
         return
+    intro.empty()
+    start_slot.empty()
     results(kb, question, years, docs, k, t)
 
 

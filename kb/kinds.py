@@ -1,0 +1,50 @@
+"""The kind of answer a question asks for, read off its question words, and whether a sentence
+holds an answer of that kind: the classic answer types of extractive QA (a figure, a share, a
+duration, a date, a name, a reason, someone's words), in Dutch and English."""
+from __future__ import annotations
+
+import re
+
+from .units import FIGURE
+
+_MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+_NUMBER_WORDS = ("twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|zestien|"
+                 "zeventien|achttien|negentien|twintig|dertig|veertig|vijftig|zestig|zeventig|tachtig|negentig|"
+                 "honderd|duizend|miljoen|miljard")
+_COUNT = rf"(?:\d[\d.,]*|(?:\w*(?:{_NUMBER_WORDS}))|enkele|een paar|half|anderhalf)"
+_TIME_UNITS = r"(?:jaar|jaren|maand|maanden|week|weken|dag|dagen|uur|uren|years?|months?|weeks?|days?|hours?)"
+
+# (kind, the question words that ask for it, the form an answer of that kind takes). The kind whose
+# question words come first in the question wins ("Waarom daalde het aantal ..." asks a reason);
+# on a tie the narrower kind, listed before "number" ("hoeveel procent" asks a share).
+KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
+    ("share", re.compile(r"\b(hoeveel procent|percentage|welk deel|welk percentage|hoe groot (?:is )?het aandeel|what share|"
+                         r"what percentage|by what percentage|what proportion)\b", re.I),
+     re.compile(r"\d[\d.,]*\s*(?:%|procent\b|percent\b)|\b(?:helft|kwart|derde|meerderheid)\b", re.I)),
+    ("duration", re.compile(r"\b(hoe ?lang|hoeveel tijd|how long)\b", re.I),
+     re.compile(rf"\b{_COUNT}\s+{_TIME_UNITS}\b", re.I)),
+    ("number", re.compile(r"\b(hoeveel|hoe veel|aantal|hoe groot|welk cijfer|welke score|welk bedrag|how many|"
+                          r"how much|what score|what rating|what grade)\b", re.I),
+     re.compile(rf"{FIGURE.pattern}|\b(?:{_NUMBER_WORDS})\b", re.I)),
+    ("date", re.compile(r"\b(wanneer|sinds wanneer|welke datum|in welk jaar|per wanneer|when|since when|what year)\b",
+                        re.I),
+     re.compile(rf"\b({_MONTHS}|(?:19|20)\d\d)\b", re.I)),
+    ("name", re.compile(r"\b(wie|who)\b", re.I), re.compile(r"(?<=[a-zà-ý,:][ \n])[A-Z][a-zà-ý]+(?: [A-Z][a-zà-ý]+)+")),
+    ("reason", re.compile(r"\b(waarom|hoe verklaart|hoe komt het|welke oorza\w*|welke reden\w*|why|what caused|"
+                          r"what reasons?|how does .{1,40} explain)\b", re.I),
+     re.compile(r"\b(doordat|omdat|vanwege|dankzij|daardoor|veroorzaakt|oorza\w*|reden\w*|verklaring\w*|"
+                r"als gevolg|het gevolg|gevolg van|komt\b.{0,60}\bdoor|because|due to|caused)\b", re.I)),
+    ("words", re.compile(r"\b(zei|zeiden|vertelde|said|told)\b", re.I), re.compile(r"[‘“\"]\s*[A-Z]|[.!?,][’”\"]")),
+)
+
+
+def answer_kind(question: str) -> str:
+    """"number", "share", "duration", "date", "name", "reason", "words" or "" (no question word)."""
+    found = [(m.start(), order, name) for order, (name, words, _) in enumerate(KINDS) if (m := words.search(question))]
+    return min(found)[2] if found else ""
+
+
+def holds_kind(text: str, kind: str) -> bool:
+    """Whether the text holds an answer of the kind asked for."""
+    form = next((form for name, _, form in KINDS if name == kind), None)
+    return form is not None and form.search(text) is not None
