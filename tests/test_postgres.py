@@ -67,6 +67,20 @@ def test_a_second_ingest_is_refused_while_one_writes(pg_url, tmp_path):
     ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")  # the lock went with the first writer
 
 
+def test_a_second_ingest_told_to_wait_waits_for_the_writer_then_builds(pg_url, tmp_path):
+    corpus = write_slice_corpus(tmp_path / "corpus")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    (corpus / "extra.md").write_text("# Extra\n\nEen nieuw verslag over wachttijden in 2024.\n", "utf-8")
+    told, reports = threading.Event(), []
+    with backend(pg_url, tmp_path).building():
+        second = threading.Thread(target=lambda: reports.append(
+            ingest(corpus, pg_url, FakeEmbedder(), waiting=told.set, cache=tmp_path / "cache")))
+        second.start()
+        assert told.wait(60) and not reports  # it waits while the first writer holds the lock
+    second.join(120)
+    assert reports and reports[0].documents == 4 and not reports[0].up_to_date
+
+
 def test_a_build_by_another_process_is_seen_at_the_next_question(pg_url, tmp_path):
     corpus = write_slice_corpus(tmp_path / "corpus")
     ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
