@@ -116,4 +116,4 @@ def passage_json(passage: Passage, rank: int) -> dict:
     return {"rank": rank, "doc_id": c.doc_id, "title": c.title, "year": c.year, "section": c.section,
             "page": c.page, "start": c.start, "end": c.end, "text": c.text,
             "highlights": [list(h) for h in passage.highlights], "quote": passage.quote,
-            "citation": c.citation, "score": round(passage.score, 6), "why": passage.why}
+            "citation": passage.citation, "score": round(passage.score, 6), "why": passage.why}

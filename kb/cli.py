@@ -181,7 +181,7 @@ def cmd_ask(args) -> int:
     for f in answer.facts:
         print(f"{f.year}: {f.as_written} ({f.label}), {f.citation}")
     for rank, p in enumerate(passages, 1):
-        print(f"\n{rank}. {p.chunk.citation}")
+        print(f"\n{rank}. {p.citation}")
         print(_marked(p.chunk.text, p.highlights))
         if args.why:
             print(f"   why: {json.dumps({**p.why, 'score': round(p.score, 4)}, ensure_ascii=False)}")
@@ -214,7 +214,7 @@ def cmd_compare(args) -> int:
         if not s.passages:
             print("   nothing in this year's report speaks of it")
         for p in s.passages:
-            print(f"   {p.chunk.citation}\n   {p.quote[:300]!r}")
+            print(f"   {p.citation}\n   {p.quote[:300]!r}")
     return 0
 
 
@@ -268,20 +268,20 @@ def _print_verdict(v) -> None:
 
     passage = v.match or v.source
     if passage:
-        print(f"{HEADLINES[v.verdict]} (similarity {v.score:.2f}): {passage.chunk.citation}")
+        print(f"{HEADLINES[v.verdict]} (similarity {v.score:.2f}): {passage.citation}")
         for change in v.changes:
             print(f"   - {change_words(change, 'en')}")
         if v.omitted:
             print("   - left out: " + " ".join(v.omitted))
         for p in v.parts:
-            print(f"   - also from: {p.chunk.citation}: “{p.quote}”")
+            print(f"   - also from: {p.citation}: “{p.quote}”")
         print(f"   “{passage.quote}”")
     else:
         print(f"not found in the reports (nearest similarity {v.score:.2f}); the closest passages:")
         if v.translation:
             print(f"   note: {TRANSLATION_NOTE}")
         for p in v.closest:
-            print(f"   {p.chunk.citation}\n   “{p.quote[:300]}”")
+            print(f"   {p.citation}\n   “{p.quote[:300]}”")
     if v.diff and not v.exact:
         print("differences, report → text: " + " ".join(
             w if tag == "equal" else f"[-{w}-]" if tag == "delete" else f"{{+{w}+}}" for tag, w in v.diff))

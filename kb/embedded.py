@@ -107,6 +107,9 @@ class EmbeddedStore:
                 out[t] = int(indptr[i + 1] - indptr[i])
         return out
 
+    def document(self, doc_id: str) -> dict | None:
+        return self.index.documents.get(doc_id)
+
     def period(self, doc_id: str) -> tuple[int, ...]:
         return tuple(self.index.documents.get(doc_id, {}).get("period", ()))
 

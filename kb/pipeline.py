@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import cite
 from .answer import StoreIdf, asked, highlight
 from .cache import load_cache, save_cache
 from .confidence import confidence, features, load_calibration
@@ -276,7 +277,7 @@ class KnowledgeBase:
         start, end = min(chunk.start, at.start), max(chunk.end, at.end)
         if (start, end) != (chunk.start, chunk.end):
             chunk = dataclasses.replace(chunk, start=start, end=end, text=self.texts[at.doc_id][start:end])
-        return Passage(chunk, at.score, [(at.start - chunk.start, at.end - chunk.start)])
+        return Passage(chunk, at.score, [(at.start - chunk.start, at.end - chunk.start)], cited=self.citation(chunk))
 
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
         q = check_question(question)
@@ -289,8 +290,14 @@ class KnowledgeBase:
         self.idf.learn(query.terms)
         ask = asked(q, list(query.terms), query.years)
         return [dataclasses.replace(p, highlights=highlight(p.chunk.text, ask, self.idf,
-                                                             unit_similarities(self.index, p, query.vector)))
+                                                             unit_similarities(self.index, p, query.vector)),
+                                    cited=self.citation(p.chunk))
                 for p in passages]
+
+    def citation(self, chunk: Chunk, lang: str = "en") -> str:
+        """A passage's full citation from its report's manifest entry: publisher, and a document a
+        user added marked as such with its date, so nobody quotes an upload as an IND statement."""
+        return cite.citation(chunk, self.index.document(chunk.doc_id) or {"title": chunk.title, "year": chunk.year}, lang)
 
     def answer(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> Answer:
         """The passages, the table facts a figure question asks for, and whether the reports

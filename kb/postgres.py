@@ -269,6 +269,10 @@ class PostgresStore:
             self._docs[doc_id] = rows[0][0] if rows else {}
         return self._docs[doc_id]
 
+    def document(self, doc_id: str) -> dict | None:
+        """The report's metadata, without its text (kept per opened generation)."""
+        return self._document(doc_id) or None
+
     def period(self, doc_id: str) -> tuple[int, ...]:
         return tuple(self._document(doc_id).get("period", ()))
 

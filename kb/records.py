@@ -65,6 +65,12 @@ class Passage:
     highlights: list[tuple[int, int]] = field(default_factory=list)  # spans within chunk.text
     why: dict = field(default_factory=dict)
     rows: tuple[int, ...] = ()  # the index rows of the chunks it is made of (none: not from a search)
+    cited: str = ""  # its full citation (publisher; a user's document marked), set by the knowledge base
+
+    @property
+    def citation(self) -> str:
+        """The full citation where the knowledge base gave one, else the chunk's own (no publisher)."""
+        return self.cited or self.chunk.citation
 
     @property
     def quote(self) -> str:

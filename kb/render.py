@@ -58,7 +58,7 @@ def results_csv(rows: list[tuple[str, Passage]]) -> str:
     writer = csv.writer(out)
     writer.writerow(["label", "rank", "year", "citation", "quote", "passage"])
     for rank, (label, p) in enumerate(rows, 1):
-        writer.writerow([csv_cell(v) for v in (label, rank, p.chunk.year, p.chunk.citation, p.quote, p.chunk.text)])
+        writer.writerow([csv_cell(v) for v in (label, rank, p.chunk.year, p.citation, p.quote, p.chunk.text)])
     return out.getvalue()
 
 
@@ -66,7 +66,7 @@ def results_markdown(title: str, rows: list[tuple[str, Passage]]) -> str:
     """(label, passage) rows as a Markdown document: each quote with its citation."""
     lines = [f"# {md_escape(title)}", ""]
     for rank, (label, p) in enumerate(rows, 1):
-        lines += [f"## {rank}. {md_escape(label)}", "", f"> {md_escape(p.quote)}", "", f"— {md_escape(p.chunk.citation)}", ""]
+        lines += [f"## {rank}. {md_escape(label)}", "", f"> {md_escape(p.quote)}", "", f"— {md_escape(p.citation)}", ""]
     return "\n".join(lines)
 
 

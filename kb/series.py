@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cite
 from .figures import table_rows
 from .lexical import STOPWORDS, stem, tokenize, word_terms, words
 
@@ -71,12 +72,13 @@ def measure_key(table: str, label: str) -> frozenset[str]:
 
 
 def document_facts(doc: dict, chunks: list) -> list[Fact]:
-    """The facts of one indexed document; each cites the chunk its row stands in."""
+    """The facts of one indexed document; each cites the chunk its row stands in, in full (publisher;
+    a document a user added marked)."""
     mine = sorted((c for c in chunks if c.doc_id == doc["doc_id"]), key=lambda c: c.start)
     facts = []
     for row in table_rows(doc["text"]):
         chunk = next((c for c in mine if c.start <= row.start < c.end), None)
-        citation = chunk.citation if chunk else f"{doc['title']} ({doc['year']})"
+        citation = cite.citation(chunk, doc, "en") if chunk else cite.report_name(doc, "en")
         facts.extend(Fact(doc["doc_id"], doc["title"], doc["year"], row.table, row.label, cell.year,
                           cell.as_written, cell.value, cell.unit, row.start, row.end, citation)
                      for cell in row.cells)

@@ -57,6 +57,8 @@ class Store(Protocol):
 
     def doc_freqs(self, terms: tuple[str, ...]) -> dict[str, int]: ...  # known terms only
 
+    def document(self, doc_id: str) -> dict | None: ...  # a report's metadata (its text need not be there)
+
     def period(self, doc_id: str) -> tuple[int, ...]: ...
 
     def text(self, doc_id: str, start: int, end: int) -> str: ...

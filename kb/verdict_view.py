@@ -61,7 +61,7 @@ TRANSLATION_NOTE = ("the text reads as English: a translation is not a quote, so
 
 def citation_of(v: Verdict) -> str:
     passage = v.match or v.source
-    return passage.chunk.citation if passage else ""
+    return passage.citation if passage else ""
 
 
 def sentence_row(v: Verdict, lang: str = "en") -> dict:
@@ -69,7 +69,7 @@ def sentence_row(v: Verdict, lang: str = "en") -> dict:
     changes = [change_words(c, lang) for c in v.changes]
     if v.verdict == "partial":
         changes += [("weggelaten: " if lang == "nl" else "left out: ") + " ".join(v.omitted)] if v.omitted else []
-        changes += [("ook uit: " if lang == "nl" else "also from: ") + p.chunk.citation for p in v.parts]
+        changes += [("ook uit: " if lang == "nl" else "also from: ") + p.citation for p in v.parts]
     return {"sentence": v.text, "checked": v.checked, "verdict": v.verdict, "changes": "; ".join(changes),
             "citation": citation_of(v)}
 
@@ -104,7 +104,7 @@ def article_json(verdicts: list[Verdict]) -> dict:
     """The object of `kb verify --file --json`: a row per checked sentence, and the totals."""
     rows = [{"sentence": v.text, "checked": v.checked or v.text, "verdict": v.verdict, "found": v.found,
              "score": round(v.score, 4), "changes": [change_json(c) for c in v.changes], "omitted": v.omitted,
-             "citation": citation_of(v), "parts": [p.chunk.citation for p in v.parts]} for v in verdicts]
+             "citation": citation_of(v), "parts": [p.citation for p in v.parts]} for v in verdicts]
     return {"sentences": rows, "totals": {k: sum(v.verdict == k for v in verdicts) for k in VERDICTS}}
 
 

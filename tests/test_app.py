@@ -143,8 +143,11 @@ def test_first_start_builds_once_however_many_sessions_wait_for_it(tmp_path, mon
     assert builds == [1]  # one build for both tabs; the second waited and loaded it
     for tab in tabs:
         assert not tab.exception and tab.text_input(key="q")
-        tab.text_input(key="q").input("leges visum").run()
-        assert "80 euro" in all_markdown(tab)
+    # AppTest's widget bookkeeping is not made for threads: the search is asked in a tab run alone
+    # afterwards, on the index the first tab built (no second build)
+    tab = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    tab.text_input(key="q").input("leges visum").run()
+    assert "80 euro" in all_markdown(tab) and builds == [1]
 
 
 @pytest.fixture()

@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from kb.answer import passage_json
+
 from kb.cli import main
 from pdfs import make_pdf
 
@@ -34,8 +36,21 @@ def test_ask_text_marks_the_answer(slice_paths, capsys):
     corpus, index = slice_paths
     assert main(["--corpus", str(corpus), "--index", str(index), "ask", "Aantal ontvangen klachten 2016", "-k", "2"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("2016: 1.540 (Aantal ontvangen), IND Jaarverslag 2016 (2016)")  # the fact first
-    assert "\n1. IND Jaarverslag 2016 (2016)" in out and "»" in out and "«" in out
+    full = "IND Jaarverslag 2016 (Immigratie- en Naturalisatiedienst, 2017), section "
+    assert out.startswith(f"2016: 1.540 (Aantal ontvangen), {full}")  # the fact first, cited in full
+    assert f"\n1. {full}" in out and "»" in out and "«" in out
+
+
+def test_a_document_a_user_added_is_marked_in_the_command_lines_citations(slice_kb):
+    doc = slice_kb.index.documents["ind-jaarverslag-2016"]
+    doc["added"] = "2026-11-23"
+    try:
+        top = slice_kb.ask("Aantal ontvangen klachten 2016", k=1)[0]
+        assert top.chunk.doc_id == "ind-jaarverslag-2016"
+        assert "[added by a user on 2026-11-23, not an IND publication]" in top.citation
+        assert passage_json(top, 1)["citation"] == top.citation
+    finally:
+        del doc["added"]
 
 
 @pytest.mark.parametrize("question, message", [

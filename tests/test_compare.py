@@ -39,7 +39,7 @@ def test_compare_json_shape(full_index, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["topic"] == "dwangsommen"
     assert [y["year"] for y in out["years"]] == [2011, 2012, 2016, 2022, 2023]
-    assert out["years"][0]["passages"][0]["citation"].startswith("IND Jaarverslag 2011 (2011)")
+    assert out["years"][0]["passages"][0]["citation"].startswith("IND Jaarverslag 2011 (Immigratie- en Naturalisatiedienst, 2012), section ")
 
 
 SHARED_COMPARE = ROOT.parent / "shared" / "eval" / "dev_compare.jsonl"
