@@ -31,7 +31,7 @@ def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span
         return []
     sims = unit_sims or {}
     scores = unit_scores(unit_features([with_header(text, units, i) for i in range(len(units))],
-                                       [sims.get(u) for u in units], ask, idf))
+                                       [sims.get(u) for u in units], ask, idf, [text[s:e] for s, e in units]))
     able = [can_answer(text[s:e]) and (finder is None or finder.search(text[s:e].lower()) is not None) for s, e in units]
     if not any(able):
         return []

@@ -64,6 +64,7 @@ def compare(kb: KnowledgeBase, topic: str, per_year: int = 3) -> list[YearSummar
         best = sorted(rows.get(year, []), key=lambda r: -dense[r])[:per_year]
         passages = [Passage(chunk=kb.index.chunks[r], score=float(dense[r]),
                             highlights=highlight(kb.index.chunks[r].text, asked(topic, terms), kb.idf),
-                            why={"dense_score": round(float(dense[r]), 4)}) for r in best]
+                            why={"dense_score": round(float(dense[r]), 4)}, cited=kb.citation(kb.index.chunks[r]))
+                    for r in best]
         summaries.append(YearSummary(year=year, mentions=len(rows.get(year, [])), passages=passages))
     return summaries

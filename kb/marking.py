@@ -49,17 +49,20 @@ def _dense(sims: list[float | None]) -> tuple[list[float], list[float]]:
     return share, [-NO_VECTOR_GAP if x is None else x - hi for x in sims]
 
 
-def unit_features(units: list[str], sims: list[float | None], ask: Asked, idf: dict[str, float]) -> np.ndarray:
+def unit_features(units: list[str], sims: list[float | None], ask: Asked, idf: dict[str, float],
+                  own: list[str] | None = None) -> np.ndarray:
     """One row of FEATURES per unit (a unit's text with its table header, its similarity to the
     question or None). Neighbours' words count apart: a sentence often answers about the subject
-    its neighbour names ("Verder zijn er 67 vergunningen ingetrokken" after "... fotofraude")."""
+    its neighbour names ("Verder zijn er 67 vergunningen ingetrokken" after "... fotofraude"). A
+    neighbour counts by its `own` text, without the table header every row of a table shares."""
     words = [term_share(u, ask, idf) for u in units]
+    near = words if own is None else [term_share(u, ask, idf) for u in own]
     share, gap = _dense(sims)
     rows = []
     for i, unit in enumerate(units):
         rows.append([words[i], share[i], gap[i], float(holds_kind(unit, ask.kind)),
                      float(bool(ask.years) and any(str(y) in unit for y in ask.years)),
-                     words[i - 1] if i > 0 else 0.0, words[i + 1] if i + 1 < len(units) else 0.0,
+                     near[i - 1] if i > 0 else 0.0, near[i + 1] if i + 1 < len(units) else 0.0,
                      float(np.log1p(len(unit.split()))), float(is_table_line(unit))])
         rows[-1].append(rows[-1][0] * rows[-1][3])  # the question's words in a unit that holds the kind asked
     return np.array(rows, dtype=np.float64).reshape(len(units), len(FEATURES))

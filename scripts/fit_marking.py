@@ -46,7 +46,7 @@ def training_lists(kb: KnowledgeBase, paths: list[str], which: str = "tune") -> 
             keep = [i for i, (s, e) in enumerate(spans) if can_answer(text[s:e])]
             sims = unit_similarities(kb.index, p, query.vector)
             units = [with_header(text, spans, i) for i in range(len(spans))]
-            x = unit_features(units, [sims.get(s) for s in spans], ask, kb.idf)[keep]
+            x = unit_features(units, [sims.get(s) for s in spans], ask, kb.idf, [text[s:e] for s, e in spans])[keep]
             y = np.array([float(any(fold(a) in fold(text[spans[i][0]:spans[i][1]]) for a in case.all_of)) for i in keep])
             if y.any() and len(y) > 1:
                 out.append((case.case_id, x, y))
