@@ -49,6 +49,20 @@ def keep_in_url(**params) -> None:
     st.query_params.from_dict({"taal": lang(), **{k: v for k, v in params.items() if v not in ("", [], None)}})
 
 
+def from_url(key: str, param: str) -> None:
+    """A widget's first value from the address (a shared link), later ones from the session."""
+    if key not in st.session_state:
+        st.session_state[key] = st.query_params.get(param, "")
+
+
+def topic_input(t: dict, key: str, param: str, placeholder: str) -> str:
+    """The subject box of a page whose state is one subject, kept in the address as `param`."""
+    from_url(key, param)
+    topic = st.text_input(t["topic"], key=key, help=t["topic_help"], placeholder=placeholder)
+    keep_in_url(**{param: topic})
+    return topic
+
+
 @st.cache_resource(show_spinner=False)
 def embedder():
     return get_embedder()

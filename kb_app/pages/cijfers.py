@@ -8,7 +8,7 @@ from kb.pipeline import check_question
 from kb.render import md_escape
 from kb.series import rank_series
 
-from kb_app.common import citation_of_doc, fact_citation, keep_in_url, lang, open_kb, say_error, words
+from kb_app.common import citation_of_doc, fact_citation, lang, open_kb, say_error, topic_input, words
 
 SHOWN, MORE = 4, 8
 NUMBERS = {"nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
@@ -58,10 +58,7 @@ def main() -> None:
     kb = open_kb()
     if kb is None:
         return
-    if "fig" not in st.session_state:
-        st.session_state["fig"] = st.query_params.get("cijfers", "")
-    query = st.text_input(t["topic"], key="fig", help=t["topic_help"], placeholder="asiel")
-    keep_in_url(cijfers=query)
+    query = topic_input(t, "fig", "cijfers", "asiel")
     if not query.strip():
         return
     try:

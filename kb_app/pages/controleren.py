@@ -8,12 +8,7 @@ from kb.render import md_escape
 from kb.verdict_view import PAGE_WORDS, VERDICT_WORDS, article_table, change_words, source_markdown
 
 from kb_app.cards import card, quote_text
-from kb_app.common import cite, keep_in_url, lang, number, open_kb, say_error, words
-
-
-def from_url(key: str, param: str) -> None:
-    if key not in st.session_state:
-        st.session_state[key] = st.query_params.get(param, "")
+from kb_app.common import cite, from_url, keep_in_url, lang, number, open_kb, say_error, words
 
 
 def verify_quote(kb, t: dict, w: dict) -> str:

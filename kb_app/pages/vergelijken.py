@@ -8,7 +8,7 @@ from kb.errors import KbError
 from kb.render import md_escape
 
 from kb_app.cards import card
-from kb_app.common import keep_in_url, lang, open_kb, report_titles, say_error, words
+from kb_app.common import lang, open_kb, report_titles, say_error, topic_input, words
 from kb_app.export import export_buttons
 
 
@@ -22,10 +22,7 @@ def main() -> None:
     kb = open_kb()
     if kb is None:
         return
-    if "topic" not in st.session_state:
-        st.session_state["topic"] = st.query_params.get("onderwerp", "")
-    topic = st.text_input(t["topic"], key="topic", help=t["topic_help"], placeholder="dwangsommen")
-    keep_in_url(onderwerp=topic)
+    topic = topic_input(t, "topic", "onderwerp", "dwangsommen")
     if not topic.strip():
         return
     try:
