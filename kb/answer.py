@@ -22,8 +22,9 @@ def asked(question: str, terms: list[str], years: tuple[int, ...] = ()) -> Asked
 
 
 def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span, float] | None = None) -> list[Span]:
-    """The unit that answers best by its words and its meaning, with its table header, or
-    joined by a neighbour that scores nearly as well. Headings and titles never answer alone."""
+    """The unit the fitted marking model (marking.py) rates most likely to answer, with its table
+    header, or joined by a neighbour nearly as likely or leaning on it. Headings and titles never
+    answer alone."""
     terms = set(ask.terms)
     finder = word_finder(text, terms) if len(text) > LARGE_TEXT and not unit_sims else None
     units = answer_units(text, finder)
