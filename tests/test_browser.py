@@ -115,7 +115,9 @@ def test_question_in_a_real_browser_shows_a_cited_card(server, browser, capsys):
     browser.get(server)
     ask(browser, "Aantal ontvangen klachten 2015")  # warm-up: first query loads the model in the server
     took = ask(browser, "tijdige afhandeling klachten 2012")
-    assert first_card(browser).startswith("De IND belicht: Jaarresultaten 2012 (Immigratie- en Naturalisatiedienst, 2013)")
+    cited = "De IND belicht: Jaarresultaten 2012 (Immigratie- en Naturalisatiedienst, 2013)"
+    # read again until the page has settled: Streamlit may redraw the card once after painting it
+    WebDriverWait(browser, 30, poll_frequency=0.1).until(lambda d: first_card(d).startswith(cited))
     browser.save_screenshot(str(OUT / "browser-ask.png"))
     (OUT / "browser-timing.txt").write_text(f"{took * 1000:.0f} ms\n", "utf-8")
     with capsys.disabled():
