@@ -107,3 +107,29 @@ TEXT = {
         "more_series": "More series on this subject", "closest": "Closest passages",
     },
 }
+
+# Citaat controleren's own words (its keys overlap TEXT's: "exact", "not_found")
+VERIFY_WORDS = {
+    "nl": {"one": "Eén citaat", "article": "Hele tekst", "check": "Controleren",
+           "article_text": "Tekst of artikel, zin voor zin te controleren",
+           "exact": "Gevonden, woordelijk", "equivalent": "Gevonden; de verschillen zijn alleen van vorm "
+           "(hoofdletters, schrijfwijze van getallen, leestekens, een lidwoord)",
+           "altered": "Gewijzigd: het rapport zegt hier iets anders", "source": "Wat het rapport zegt",
+           "partial": "Gedeeltelijk: de woorden staan in de rapporten, maar niet als één passage",
+           "left_out": "Weggelaten woorden", "also_from": "Ook uit", "not_found": "Niet gevonden in de rapporten",
+           "translation": "Dit lijkt Engels. Een vertaling is geen citaat; de gemarkeerde zin hieronder kan de "
+           "Nederlandse bron zijn.",
+           "columns": {"sentence": "Zin", "verdict": "Oordeel", "changes": "Wijzigingen", "citation": "Bron",
+                       "checked": "Gecontroleerde woorden"}},
+    "en": {"one": "One quote", "article": "Whole text", "check": "Check",
+           "article_text": "Text or article, to check sentence by sentence",
+           "exact": "Found, word for word", "equivalent": "Found; the differences are of form only "
+           "(case, how numbers are written, punctuation, an article)",
+           "altered": "Altered: the report says something else here", "source": "What the report says",
+           "partial": "Partial: the words are in the reports, but not as one passage",
+           "left_out": "Words left out", "also_from": "Also from", "not_found": "Not found in the reports",
+           "translation": "This reads as English. A translation is not a quote; the marked sentence below may be "
+           "the Dutch source.",
+           "columns": {"sentence": "Sentence", "verdict": "Verdict", "changes": "Changes", "citation": "Source",
+                       "checked": "Words checked"}},
+}

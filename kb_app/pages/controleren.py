@@ -5,24 +5,32 @@ import streamlit as st
 
 from kb.errors import KbError
 from kb.render import md_escape
-from kb.verdict_view import PAGE_WORDS, VERDICT_WORDS, article_table, change_words, source_markdown
+from kb.verdict_view import VERDICT_WORDS, article_table, change_words, source_markdown
 
 from kb_app.cards import card, quote_text
 from kb_app.common import cite, from_url, keep_in_url, lang, number, open_kb, say_error, words
+from kb_app.texts import VERIFY_WORDS
+
+
+def checked_text(key: str, param: str, label: str, check, w: dict, **area) -> tuple[str, object]:
+    """A text box taken from the address, its Controleren button, and `check` of its text: (text,
+    the result, or None for a blank text or an error shown)."""
+    from_url(key, param)
+    text = st.text_area(label, key=key, **area)
+    st.button(w["check"], key=f"{key}-go", type="primary")  # a click reruns with the text; so does Ctrl+Enter
+    if not text.strip():
+        return text, None
+    try:
+        return text, check(text)
+    except KbError as exc:
+        say_error(exc)
+        return text, None
 
 
 def verify_quote(kb, t: dict, w: dict) -> str:
-    from_url("verify", "citaat")
-    text = st.text_area(t["quote"], key="verify")
-    st.button(w["check"], key="verify-go", type="primary")  # a click reruns with the text; so does Ctrl+Enter
-    if not text.strip():
-        return text
-    try:
-        verdict = kb.verify(text)
-    except KbError as exc:
-        say_error(exc)
-        return text
-    show_verdict(kb, verdict, t, w)
+    text, verdict = checked_text("verify", "citaat", t["quote"], kb.verify, w)
+    if verdict is not None:
+        show_verdict(kb, verdict, t, w)
     return text
 
 
@@ -63,15 +71,8 @@ def source_card(kb, passage, changes: list, w: dict) -> None:
 
 def verify_article(kb, w: dict) -> str:
     """A verdict per sentence of a pasted text, as a table with the changes and citations."""
-    from_url("verify-article", "tekst")
-    text = st.text_area(w["article_text"], key="verify-article", height=220)
-    st.button(w["check"], key="verify-article-go", type="primary")
-    if not text.strip():
-        return text
-    try:
-        verdicts = kb.verify_text(text)
-    except KbError as exc:
-        say_error(exc)
+    text, verdicts = checked_text("verify-article", "tekst", w["article_text"], kb.verify_text, w, height=220)
+    if verdicts is None:
         return text
     counts = {v: sum(x.verdict == v for x in verdicts) for v in VERDICT_WORDS[lang()]}
     st.markdown(" · ".join(f"{VERDICT_WORDS[lang()][v]}: **{n}**" for v, n in counts.items()))
@@ -88,7 +89,7 @@ def main() -> None:
     kb = open_kb()
     if kb is None:
         return
-    w = PAGE_WORDS[lang()]
+    w = VERIFY_WORDS[lang()]
     one, article = st.tabs([w["one"], w["article"]])
     with one:
         quote = verify_quote(kb, t, w)
