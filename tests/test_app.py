@@ -104,12 +104,17 @@ def test_compare_page_lists_every_year(app):
     assert not any("passages" in h for h in headers) and any("spreekt er" in h for h in headers)
 
 
-def test_first_start_builds_the_index_with_progress(tmp_path, monkeypatch):
+def one_report_without_index(tmp_path, monkeypatch) -> None:
+    """The app pointed at a one-report corpus whose index does not exist yet."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "verslag-2020.md").write_text("# Leges\n\nDe leges voor een visum stegen in 2020 naar 80 euro.", "utf-8")
     monkeypatch.setenv("KB_CORPUS", str(corpus))
     monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
+
+
+def test_first_start_builds_the_index_with_progress(tmp_path, monkeypatch):
+    one_report_without_index(tmp_path, monkeypatch)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     assert not at.exception and (tmp_path / "index" / "CURRENT").exists()
@@ -121,11 +126,7 @@ def test_first_start_builds_the_index_with_progress(tmp_path, monkeypatch):
 def test_first_start_builds_once_however_many_sessions_wait_for_it(tmp_path, monkeypatch):
     import threading
     import kb_app.common as common
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "verslag-2020.md").write_text("# Leges\n\nDe leges voor een visum stegen in 2020 naar 80 euro.", "utf-8")
-    monkeypatch.setenv("KB_CORPUS", str(corpus))
-    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
+    one_report_without_index(tmp_path, monkeypatch)
     builds, real = [], common.ingest
 
     def slow_ingest(*args, **kwargs):
