@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -27,14 +26,15 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+sys.path.insert(0, str(ROOT / "tests"))
+
+from chromium import CHROMEDRIVER, CHROMIUM, start_chromium  # noqa: E402  (the browser the tests check)
 QUESTION_BOX = "input[aria-label='Vraag']"
 PAGE_IDLE = ".st-key-example-0"  # the example questions are drawn last on a page without a question
 FIRST_CARD = ".st-key-card-r0 [data-testid='stMarkdown'] strong"  # the first card's citation
@@ -133,16 +133,6 @@ def serve(corpus: Path, index: Path, timing_log: Path):
         proc.wait(timeout=30)
 
 
-def browser(profile: Path):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,1000", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
-
-
 def ask(driver, url: str, question: str, wait: float = 120) -> float:
     """Open Zoeken afresh, type the question, press Enter: seconds from Enter to the first card painted."""
     driver.get(url)
@@ -159,7 +149,7 @@ def ask(driver, url: str, question: str, wait: float = 120) -> float:
 def session(url: str, questions: list[str], start: threading.Barrier, out: list, errors: list) -> None:
     """One user: its own Chromium, waits for the others, then asks its questions one after another."""
     with tempfile.TemporaryDirectory(prefix="kb-bench-chromium-") as profile:
-        driver = browser(Path(profile))
+        driver = start_chromium(Path(profile))
         try:
             driver.get(url)
             WebDriverWait(driver, 120).until(EC.presence_of_element_located((By.CSS_SELECTOR, PAGE_IDLE)))
@@ -285,7 +275,7 @@ def first_start(question: str) -> None:
         with serve(ROOT / "corpus", Path(tmp) / "index", Path(tmp) / "server-timing.jsonl") as (url, up, pid):
             snapshot: list[str] = []
             during("during the build", pid, 30, snapshot)
-            driver = browser(Path(profile))
+            driver = start_chromium(Path(profile))
             try:
                 driver.get(url)
                 WebDriverWait(driver, 1800).until(EC.presence_of_element_located((By.CSS_SELECTOR, PAGE_IDLE)))
