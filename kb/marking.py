@@ -56,7 +56,7 @@ def unit_features(units: list[str], sims: list[float | None], ask: Asked, idf: d
     its neighbour names ("Verder zijn er 67 vergunningen ingetrokken" after "... fotofraude"). A
     neighbour counts by its `own` text, without the table header every row of a table shares."""
     words = [term_share(u, ask, idf) for u in units]
-    near = words if own is None else [term_share(u, ask, idf) for u in own]
+    near = words if own is None else [w if o == u else term_share(o, ask, idf) for w, u, o in zip(words, units, own)]
     share, gap = _dense(sims)
     rows = []
     for i, unit in enumerate(units):
