@@ -65,7 +65,7 @@ def tables(gen: int, dim: int) -> str:
 CREATE TABLE kb.document_{gen} (doc_id text PRIMARY KEY, ord integer NOT NULL, meta jsonb NOT NULL, text text NOT NULL);
 CREATE TABLE kb.chunk_{gen} (row integer PRIMARY KEY, doc_id text NOT NULL, year integer NOT NULL,
     meta jsonb NOT NULL, text text NOT NULL, terms text NOT NULL, bm25_terms text NOT NULL,
-    bm25_weights bytea NOT NULL, unit_spans bytea NOT NULL, unit_vectors bytea NOT NULL)
+    bm25_weights bytea NOT NULL, unit_spans bytea NOT NULL, unit_vectors bytea NOT NULL, latent bytea NOT NULL)
     WITH (toast_tuple_target = 8160);
 CREATE TABLE kb.vector_{gen} (row integer PRIMARY KEY, embedding vector({dim}) NOT NULL);
 CREATE TABLE kb.term_{gen} (term text PRIMARY KEY, df integer NOT NULL);
@@ -113,8 +113,19 @@ def postings(bm25):
             yield term, b, rows[at:at + BLOCK].astype(np.int32).tolist(), weights[at:at + BLOCK].astype(np.float32).tolist()
 
 
+def latent_bytes(ids: np.ndarray, weights: np.ndarray) -> bytes:
+    """A chunk's latent terms (kb/latent.py) as int16 ids then float16 weights; padding dropped."""
+    keep = np.asarray(ids) >= 0
+    return np.asarray(ids, np.int16)[keep].tobytes() + np.asarray(weights, np.float16)[keep].tobytes()
+
+
+def latent_of(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    half = len(data) // 2
+    return np.frombuffer(data[:half], dtype=np.int16), np.frombuffer(data[half:], dtype=np.float16)
+
+
 def write_generation(conn, gen: int, chunks, documents: list[dict], vectors: np.ndarray, bm25,
-                     units: tuple[np.ndarray, np.ndarray], terms_of) -> None:
+                     units: tuple[np.ndarray, np.ndarray], terms_of, latent_terms: tuple[np.ndarray, np.ndarray]) -> None:
     """Fill generation `gen`'s tables (inside the caller's transaction) with binary COPY."""
     from pgvector import Vector
     from psycopg.types.json import Jsonb
@@ -128,9 +139,10 @@ def write_generation(conn, gen: int, chunks, documents: list[dict], vectors: np.
     spans, unit_vectors = units
     starts = np.searchsorted(spans[:, 0], np.arange(n + 1)) if n else np.zeros(1, np.int64)
     weights = by_chunk(bm25, n)
-    cols = "row, doc_id, year, meta, text, terms, bm25_terms, bm25_weights, unit_spans, unit_vectors"
+    cols = "row, doc_id, year, meta, text, terms, bm25_terms, bm25_weights, unit_spans, unit_vectors, latent"
+    latent_ids, latent_weights = latent_terms
     with conn.cursor().copy(f"COPY kb.chunk_{gen} ({cols}) FROM STDIN WITH (FORMAT BINARY)") as copy:
-        copy.set_types(["int4", "text", "int4", "jsonb", "text", "text", "text", "bytea", "bytea", "bytea"])
+        copy.set_types(["int4", "text", "int4", "jsonb", "text", "text", "text", "bytea", "bytea", "bytea", "bytea"])
         for row, c in enumerate(chunks):
             lo, hi = starts[row], starts[row + 1]
             meta = {"chunk_id": c.chunk_id, "title": c.title, "section": c.section, "page": c.page,
@@ -138,7 +150,8 @@ def write_generation(conn, gen: int, chunks, documents: list[dict], vectors: np.
             copy.write_row((row, c.doc_id, c.year, Jsonb(meta), c.text,
                             "\n".join(sorted(terms_of(c))), weights[row][0], weights[row][1],
                             spans[lo:hi, 1:].astype(np.int32).tobytes(),
-                            np.asarray(unit_vectors[lo:hi], dtype=np.float16).tobytes()))
+                            np.asarray(unit_vectors[lo:hi], dtype=np.float16).tobytes(),
+                            latent_bytes(latent_ids[row], latent_weights[row])))
     with conn.cursor().copy(f"COPY kb.vector_{gen} (row, embedding) FROM STDIN WITH (FORMAT BINARY)") as copy:
         copy.set_types(["int4", "vector"])
         for row in range(n):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import pg_schema
+from . import latent, pg_schema
 from .errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, KbError
 from .index import FORMAT_VERSION, read_manifest_dict, seal
 from .lexical import tokenize
@@ -74,7 +74,7 @@ class PostgresBackend:
             self._writer = None
             conn.close()  # ends the session: the advisory lock goes with it
 
-    def save(self, manifest, chunks, documents, vectors, bm25, units) -> None:
+    def save(self, manifest, chunks, documents, vectors, bm25, units, latent_terms=None) -> None:
         """All or nothing: the tables, their indexes and the switch of kb.state in one transaction."""
         import psycopg
 
@@ -89,7 +89,8 @@ class PostgresBackend:
                 gen = conn.execute("INSERT INTO kb.generation (manifest, chunks) VALUES (%s, %s) RETURNING id",
                                    (json.dumps(full, ensure_ascii=False), len(chunks))).fetchone()[0]
                 pg_schema.write_generation(conn, gen, chunks, documents, np.asarray(vectors), bm25, units,
-                                           lambda c: frozenset(tokenize(c.text)))
+                                           lambda c: frozenset(tokenize(c.text)),
+                                           latent.none(len(chunks)) if latent_terms is None else latent_terms)
                 old = conn.execute("SELECT current FROM kb.state FOR UPDATE").fetchone()
                 conn.execute("INSERT INTO kb.state (current, previous) VALUES (%s, %s) ON CONFLICT (one) DO UPDATE "
                              "SET current = EXCLUDED.current, previous = EXCLUDED.previous", (gen, old[0] if old else None))
@@ -213,15 +214,16 @@ class PostgresStore:
         missing = [r for r in rows if r not in self._rows]
         if missing:
             sql = ("SELECT c.row, doc_id, year, meta, text, terms, bm25_terms, bm25_weights, embedding, unit_spans, "
-                   "unit_vectors FROM kb.chunk_{g} c JOIN kb.vector_{g} v ON v.row = c.row WHERE c.row = ANY(%s)")
+                   "unit_vectors, latent FROM kb.chunk_{g} c JOIN kb.vector_{g} v ON v.row = c.row WHERE c.row = ANY(%s)")
             for rec in self._sql(sql, [missing], binary=True):
-                row, doc_id, year, meta, text, terms, bm25_terms, weights, embedding, spans, unit_vectors = rec
+                row, doc_id, year, meta, text, terms, bm25_terms, weights, embedding, spans, unit_vectors, terms_latent = rec
                 chunk = Chunk(meta["chunk_id"], doc_id, meta["title"], year, meta["section"], meta["page"],
                               meta["start"], meta["end"], text, tuple(meta["years"]))
                 bm25 = dict(zip(bm25_terms.split("\n"), np.frombuffer(weights, dtype=np.float32).tolist()))
                 self._rows[row] = (chunk, frozenset(terms.split("\n")) - {""}, bm25, np.asarray(embedding.to_numpy(), np.float32),
                                    np.frombuffer(spans, dtype=np.int32).reshape(-1, 2),
-                                   np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, len(embedding.to_numpy())))
+                                   np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, len(embedding.to_numpy())),
+                                   pg_schema.latent_of(terms_latent))
         for r in rows:
             self._rows.move_to_end(r)
         while len(self._rows) > max(KEEP_ROWS, len(rows)):
@@ -248,6 +250,10 @@ class PostgresStore:
         if not len(rows):
             return np.zeros(0, np.float32)
         return np.stack([self._row(int(r))[3] for r in rows]) @ np.asarray(vector, dtype=np.float32)
+
+    def latent_scores(self, query: latent.Terms | None, rows: list[int]) -> np.ndarray:
+        ids, weights = latent.pack([self._row(int(r))[6] for r in rows])
+        return latent.scores(ids, weights, query)
 
     def units_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         data = self._row(row)
