@@ -100,6 +100,7 @@ QUESTIONS = [
 # of the previous run data-stale while a rerun runs) and then fresh again.
 WATCH = """
 const sel = arguments[1], kb = window.__kb = {enter: null, painted: null, staleSeen: false};
+kb.took = new Promise(resolve => { kb.resolve = resolve; });
 const card = () => document.querySelector(sel);
 const stale = c => { const el = c.closest("[data-testid='stElementContainer']"); return !!el && el.getAttribute('data-stale') === 'true'; };
 const old = card(), oldText = old ? old.textContent : null;
@@ -109,14 +110,21 @@ const seen = () => {
   const c = card();
   if (!c || stale(c)) { kb.staleSeen = true; return false; }
   if (c === old && c.textContent === oldText && !kb.staleSeen) return false;
-  requestAnimationFrame(() => setTimeout(() => { if (kb.painted === null) kb.painted = performance.now(); }, 0));
+  requestAnimationFrame(() => setTimeout(() => { if (kb.painted === null) { kb.painted = performance.now(); kb.resolve(kb.painted - kb.enter); } }, 0));
   return true;
 };
 new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); }).observe(document.body,
   {childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['data-stale']});
 """
+# Both waits are answered by the page itself (one asynchronous call each), not by polling through the
+# driver: eight drivers polling ten times a second would take CPU from the browsers they measure.
+PAINTED = "window.__kb.took.then(arguments[arguments.length - 1])"
 # The run is over when no element of the previous run is left stale and Streamlit's running indicator is gone.
-RUN_OVER = "return !document.querySelector(\"[data-stale='true'], [data-testid='stStatusWidget']\")"
+RUN_OVER = """
+const done = arguments[arguments.length - 1];
+const check = () => document.querySelector("[data-stale='true'], [data-testid='stStatusWidget']") ? setTimeout(check, 100) : done(true);
+check();
+"""
 
 
 # The server, started as `streamlit run` is, with two functions wrapped to log their time (JSON lines):
@@ -197,9 +205,9 @@ def ask(driver, url: str, question: str, reload: bool, wait: float = 120) -> flo
     box.send_keys(question)
     driver.execute_script(WATCH, QUESTION_BOX, FIRST_CARD)
     box.send_keys(Keys.ENTER)
-    took = WebDriverWait(driver, wait, poll_frequency=0.1).until(
-        lambda d: d.execute_script("const k = window.__kb; return k && k.painted !== null && k.painted - k.enter"))
-    WebDriverWait(driver, wait, poll_frequency=0.2).until(lambda d: d.execute_script(RUN_OVER))  # the rest drawn too
+    driver.set_script_timeout(wait)
+    took = driver.execute_async_script(PAINTED)
+    driver.execute_async_script(RUN_OVER)  # the rest drawn too, before the next question
     return took / 1000
 
 
@@ -290,12 +298,18 @@ class CpuCount:
 
     def _read(self) -> None:
         while not self.done.wait(0.5):
-            self.last.update(cpu_by_process())
+            self._update()
+
+    def _update(self) -> None:
+        """Newer readings; a process that has ended (its command line then reads empty) keeps its name."""
+        for pid, (command, seconds) in cpu_by_process().items():
+            named = command or self.last.get(pid, self.first.get(pid, ("", 0.0)))[0]
+            self.last[pid] = (named, seconds)
 
     def stop(self) -> dict[str, float]:
         self.done.set()
         self.thread.join()
-        self.last.update(cpu_by_process())
+        self._update()
         by: dict[str, float] = {}
         for pid, (command, seconds) in self.last.items():
             used = seconds - self.first.get(pid, (command, 0.0))[1]
@@ -434,8 +448,8 @@ def first_start(question: str) -> None:
                 box.send_keys(question)
                 driver.execute_script(WATCH, QUESTION_BOX, FIRST_CARD)
                 box.send_keys(Keys.ENTER)
-                answer = WebDriverWait(driver, 300, poll_frequency=0.1).until(
-                    lambda d: d.execute_script("const k = window.__kb; return k && k.painted !== null && k.painted - k.enter"))
+                driver.set_script_timeout(300)
+                answer = driver.execute_async_script(PAINTED)
                 total = time.perf_counter() - began
             finally:
                 driver.quit()
