@@ -2,13 +2,16 @@
 with 8 headless Chromium sessions at once; and, with --first-start, the first start on a missing
 index (build with progress, then a question) from launch until the first card is painted.
 
-    python scripts/app_bench.py                 # 1, then 8 sessions (about 3 minutes)
+    python scripts/app_bench.py                 # 1, then 8 sessions (about 2 minutes)
+    python scripts/app_bench.py --reload        # the same, every question on Zoeken opened afresh
     python scripts/app_bench.py --first-start   # the first start alone, into a temporary index folder
 
 A benchmark that prints figures, not a test: nothing is asserted. Needs Debian's chromium and
 chromium-driver and selenium. The time is taken inside the browser: performance.now() at the
 Enter keydown, and again after the frame in which a result card (class st-key-card-r0, set in
-kb_app/cards.py) holds its citation; polling from Python only collects it.
+kb_app/cards.py) holds a citation of this question's run; the driver only collects it. Beside
+the times: the server's part (kb.answer, cards, each run's messages and bytes) and the CPU
+seconds of every process on the machine by kind, so a slow figure says where the time went.
 """
 from __future__ import annotations
 
@@ -437,8 +440,7 @@ def first_start(question: str) -> None:
         print(conditions("before first start"))
         began = time.perf_counter()
         with serve(ROOT / "corpus", Path(tmp) / "index", Path(tmp) / "server-timing.jsonl") as (url, up, pid):
-            snapshot: list[str] = []
-            during("during the build", pid, 30, snapshot)
+            cpu = CpuCount(pid)
             driver = start_chromium(Path(profile))
             try:
                 driver.get(url)
@@ -453,7 +455,7 @@ def first_start(question: str) -> None:
                 total = time.perf_counter() - began
             finally:
                 driver.quit()
-            print("\n".join(snapshot))
+            print(cpu_report(cpu.stop(), time.perf_counter() - began, 1).replace("the timed phase", "the first start"))
             print(conditions("after first start", pid))
     print(f"\nfirst start on a missing index: /health after {up:.1f} s, index built and page ready after {built:.1f} s, "
           f"first question {answer / 1000:.2f} s (Enter -> card); launch -> first card painted {total:.1f} s "
