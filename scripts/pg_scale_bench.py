@@ -15,8 +15,10 @@ child processes of their own:
   memory   the kb process serving: RSS after opening the store and after all the questions;
   latency  p50/p95 of the BM25 pool, the dense pool and the hybrid `search` (k=5) for the 44
            real questions (embedding excluded);
-  recall   recall@10 of the dense pool (HNSW) against an exact scan in the database, and of the
-           BM25 pool (first posting blocks) against every block;
+  recall   recall@10 of the dense pool (HNSW) against an exact scan in the database (also at
+           other ef_search, with the dense pool's p50), and the
+           BM25 pool (kb/pg_bm25.py) against summing every block of the terms, with the share
+           of the blocks it read;
   readers  8 processes asking at once, each with its own connection: p50/p95 and questions/s.
 Prints figures; asserts nothing.
 """
@@ -41,6 +43,7 @@ import pg  # noqa: E402
 from pg import Server  # noqa: E402
 from scale_bench import memory_mb, prepare, synthesise, synthetic_units, timed  # noqa: E402
 
+from kb import pg_bm25, pg_schema  # noqa: E402
 from kb import postgres as pgstore  # noqa: E402
 from kb.lexical import build_bm25  # noqa: E402
 from kb.pipeline import SETTINGS, passage_text  # noqa: E402
@@ -48,6 +51,7 @@ from kb.retrieve import CANDIDATES, Filters, make_query, search  # noqa: E402
 from kb.store import backend  # noqa: E402
 
 READERS = 8
+EF_SWEEP = (100, 200, 300, 400, 600)
 
 
 def database(url: str, n: int, fresh: bool = True) -> str:
@@ -76,7 +80,7 @@ def build(work: Path, url: str, n: int) -> dict:
     conn = pgstore.connect(url)
     gen = conn.execute("SELECT current FROM kb.state").fetchone()[0]
     sizes = {t: conn.execute(f"SELECT pg_total_relation_size('kb.{t}_{gen}')").fetchone()[0]
-             for t in ("chunk", "vector", "posting", "term", "document")}
+             for t in pg_schema.TABLES}
     hnsw = conn.execute("SELECT coalesce(sum(pg_relation_size(indexrelid)), 0)::bigint FROM pg_index i JOIN pg_class c "
                         "ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'hnsw'").fetchone()[0]
     return {"chunks": n, "bm25_s": bm25_s, "save_s": save_s, "disk_mb": {k: v / 2**20 for k, v in sizes.items()},
@@ -105,11 +109,38 @@ def serve(work: Path, url: str, runs: int) -> dict:
     exact = [store.dense_top(q.vector, Filters(), 10) for q in qs]
     store.conn.execute("RESET enable_indexscan")
     result["dense_recall@10"] = float(np.mean([len(set(f) & set(e)) / max(1, len(e)) for f, e in zip(found, exact)]))
-    pooled = [store.bm25_top(q.terms, Filters(), CANDIDATES) for q in qs]
-    pgstore.READ_BLOCKS = 10**9
-    every = [store.bm25_top(q.terms, Filters(), CANDIDATES) for q in qs]
+    result["ef_search"] = {}
+    for ef in EF_SWEEP:  # what more candidates examined buy, and cost
+        store.conn.execute(f"SET hnsw.ef_search = {ef}")
+        found = [store.dense_top(q.vector, Filters(), 10) for q in qs]
+        result["ef_search"][ef] = (float(np.mean([len(set(f) & set(e)) / max(1, len(e)) for f, e in zip(found, exact)])),
+                                   timed(lambda i: store.dense_top(pick(i).vector, Filters(), CANDIDATES), runs)[0])
+    store.conn.execute(f"SET hnsw.ef_search = {pgstore.EF_SEARCH}")
+    read, blocks = [], store._blocks
+    store._blocks = lambda plan: read.append(sum(n for _, n in plan.values())) or blocks(plan)
+    pooled, shares = [], []
+    for q in qs:
+        read.clear()
+        pooled.append(store.bm25_top(q.terms, Filters(), CANDIDATES))
+        every = sum(-(-df // pg_schema.BLOCK) for t, (_, df) in store.term_ids(q.terms).items())
+        shares.append(sum(read) / every if every else 1.0)
+    store._blocks = blocks
+    every = [every_block_top(store, q.terms, CANDIDATES) for q in qs]
     result["bm25_pool_recall"] = float(np.mean([len(set(p) & set(e)) / max(1, len(e)) for p, e in zip(pooled, every)]))
+    result["bm25_blocks_read"] = float(np.mean(shares))
     return result
+
+
+def every_block_top(store, terms: tuple[str, ...], depth: int) -> list[int]:
+    """The exact BM25 top from every posting block of the terms (what the pool must equal)."""
+    known = store.term_ids(terms)
+    plan = {t: (0, -(-df // pg_schema.BLOCK)) for t, (_, df) in known.items()}
+    sums: dict[int, float] = {}
+    for term, blocks in (store._blocks(plan) if plan else {}).items():
+        for rows, weights, _ in blocks:
+            for r, w in zip(rows.tolist(), weights.tolist()):
+                sums[r] = sums.get(r, 0.0) + terms.count(term) * w
+    return sorted(sums, key=lambda r: (-sums[r], r))[:depth]
 
 
 def reader(args: tuple) -> list[float]:
@@ -159,7 +190,9 @@ def report(n: int, b: dict, s: dict, m: dict) -> None:
     print(f"  latency p50 / p95 ms      BM25 {ms(s['bm25'])}   dense {ms(s['dense'])}   hybrid {ms(s['hybrid'])}"
           f"   hybrid, one year {ms(s['hybrid_year'])}")
     print(f"  recall                    dense@10 vs exact {s['dense_recall@10']:.3f}; BM25 pool vs every block "
-          f"{s['bm25_pool_recall']:.3f}")
+          f"{s['bm25_pool_recall']:.3f} (blocks read: {100 * s['bm25_blocks_read']:.1f}% of the terms' blocks)")
+    print("  HNSW ef_search: recall@10, dense pool p50 ms   " +
+          "   ".join(f"{ef}: {r:.3f}, {ms:.1f}" for ef, (r, ms) in s["ef_search"].items()))
     print(f"  {READERS} readers at once        hybrid p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms, {m['qps']:.1f} questions/s")
 
 
@@ -194,9 +227,9 @@ def main() -> None:
         if (ROOT / "index" / "cache").is_dir():  # the real corpus's vectors, when a build left them
             shutil.copytree(ROOT / "index" / "cache", work / "real" / "cache")
         prepare(work)
-        print(f"kb PostgreSQL scale benchmark; HNSW m={pgstore.pg_schema.HNSW_M} ef_construction="
-              f"{pgstore.pg_schema.HNSW_EF_CONSTRUCTION}, ef_search {pgstore.EF_SEARCH}; {pgstore.READ_BLOCKS} posting blocks "
-              f"of {pgstore.pg_schema.BLOCK} per term", flush=True)
+        print(f"kb PostgreSQL scale benchmark; HNSW m={pg_schema.HNSW_M} ef_construction={pg_schema.HNSW_EF_CONSTRUCTION}, "
+              f"ef_search {pgstore.EF_SEARCH}; posting blocks of {pg_schema.BLOCK}, up to {pg_bm25.RESOLVE} rows "
+              "settled from their weights", flush=True)
         for n in (int(s) for s in args.sizes.split(",")):
             db = database(url, n, fresh=not args.serve_only)
             if args.serve_only:
