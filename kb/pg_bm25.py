@@ -21,6 +21,8 @@ from typing import Callable
 
 import numpy as np
 
+from .pg_rows import weight_matrix
+
 RESOLVE = 512  # rows met for some terms only, then scored exactly from their own weights
 BUDGET = 64  # blocks read per question (of BLOCK postings each) before settling for the best RESOLVE
 MAX_STEP = 16  # blocks read of one term in one round: the step doubles each time the term is chosen
@@ -115,3 +117,41 @@ def next_reads(lists: list[Postings], open_seen: np.ndarray, theta: float, bound
             plan[p.term] = (p.read, min(p.step, p.blocks - p.read))
             p.step = min(2 * p.step, MAX_STEP)
     return plan
+
+
+def read_blocks(sql: Callable, plan: dict[str, tuple[int, int]]) -> dict[str, list[tuple]]:
+    """The planned blocks of each term, in block order, as arrays over their bytes."""
+    terms = list(plan)
+    found = sql("SELECT p.term, p.block, p.rows, p.weights, p.years FROM unnest(%s::text[], %s::int[], %s::int[]) "
+                "AS q(term, lo, hi) JOIN kb.posting_{g} p ON p.term = q.term AND p.block >= q.lo AND p.block < q.hi",
+                [terms, [plan[t][0] for t in terms], [sum(plan[t]) for t in terms]], binary=True)
+    out: dict[str, list[tuple]] = {t: [] for t in terms}
+    for term, _, rows, weights, years in sorted(found, key=lambda r: (r[0], r[1])):
+        out[term].append((np.frombuffer(rows, "<i4"), np.frombuffer(weights, "<f4"), np.frombuffer(years, "<i2")))
+    return out
+
+
+def exact_sums(sql: Callable, rows: np.ndarray, lists: list[Postings]) -> np.ndarray:
+    """The exact sums of rows the blocks read could not settle, from their own weights (kb.bm25_<g>)."""
+    ids = np.array(sorted(p.id for p in lists), dtype=np.int32)
+    counts = np.array([p.count for p in sorted(lists, key=lambda p: p.id)], dtype=np.float64)
+    found = sql("SELECT row, terms, weights FROM kb.bm25_{g} WHERE row = ANY(%s)", [rows.tolist()], binary=True)
+    sums = weight_matrix([(np.frombuffer(t, "<i4"), np.frombuffer(w, "<f4")) for _, t, w in found], ids) @ counts
+    at = {int(r): s for (r, _, _), s in zip(found, sums.tolist())}
+    return np.array([at.get(int(r), 0.0) for r in rows])
+
+
+def posting_filter(sql: Callable, filters, where: Callable) -> Callable | None:
+    """A filter as a mask over postings: years from the postings themselves, reports by their rows."""
+    if not filters.years and not filters.doc_ids:
+        return None
+    years = np.array(sorted(filters.years), dtype=np.int16)
+    allowed = None
+    if filters.doc_ids:
+        cond, params = where(filters)
+        allowed = np.array(sorted(r for (r,) in sql(f"SELECT c.row FROM kb.chunk_{{g}} c WHERE {cond}", params)), dtype=np.int32)
+
+    def keep(rows: np.ndarray, row_years: np.ndarray) -> np.ndarray:
+        mask = np.isin(row_years, years) if len(years) else np.ones(len(rows), dtype=bool)
+        return mask & np.isin(rows, allowed) if allowed is not None else mask
+    return keep

@@ -20,50 +20,9 @@ from . import pg_bm25, pg_schema
 from .errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, KbError
 from .index import FORMAT_VERSION, read_manifest_dict, seal
 from .lexical import tokenize
+from .pg_rows import Row, VectorAsArray, weight_matrix
 from .records import Chunk
 
-
-class VectorAsArray:
-    """pgvector's binary vector (int16 dim, int16 unused, big-endian float4s) as a float32 array,
-    without a Vector object per row (a psycopg loader, registered on the fetching cursor)."""
-
-    format = 1  # binary
-
-    def __init__(self, oid, context=None) -> None:
-        self.oid = oid
-
-    def load(self, data) -> np.ndarray:
-        return np.frombuffer(data, dtype=">f4", offset=4).astype(np.float32)
-
-
-class Row:
-    """One candidate's data as fetched; its terms become a set only when scoring asks."""
-
-    __slots__ = ("chunk", "text_terms", "bm25_ids", "bm25_weights", "vector", "spans", "unit_vectors", "_terms")
-
-    def __init__(self, chunk, text_terms, bm25_ids, bm25_weights, vector, spans, unit_vectors) -> None:
-        self.chunk, self.text_terms, self.vector, self.spans = chunk, text_terms, vector, spans
-        self.bm25_ids = np.frombuffer(bm25_ids, dtype="<i4")
-        self.bm25_weights = np.frombuffer(bm25_weights, dtype="<f4")
-        self.unit_vectors = np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, len(vector))
-        self._terms = None
-
-    @property
-    def terms(self) -> frozenset[str]:
-        if self._terms is None:
-            self._terms = frozenset(self.text_terms.split("\n")) - {""}
-        return self._terms
-
-    def weights_of(self, ids: np.ndarray) -> np.ndarray:
-        return weights_of(self.bm25_ids, self.bm25_weights, ids)
-
-
-def weights_of(chunk_ids: np.ndarray, chunk_weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """A chunk's BM25 weight of each term id asked (0 where it lacks the term); its ids ascend."""
-    if not len(chunk_ids):
-        return np.zeros(len(ids), dtype=np.float32)
-    at = np.minimum(np.searchsorted(chunk_ids, ids), len(chunk_ids) - 1)
-    return np.where(chunk_ids[at] == ids, chunk_weights[at], 0).astype(np.float32)
 
 FIX = "run `kb --store URL ingest` to build it"
 EF_SEARCH = 200  # HNSW candidates examined per dense search
@@ -233,55 +192,16 @@ class PostgresStore:
         return " AND ".join(sql), params
 
     def bm25_top(self, terms: tuple[str, ...], filters, depth: int) -> list[int]:
-        """The best rows by BM25 over kb's terms, each counted as often as asked: the exact top
-        `depth`, reading only the posting blocks that can matter (kb/pg_bm25.py)."""
+        """The best rows by BM25 over kb's terms, each counted as often as asked: the top `depth`,
+        reading only the posting blocks that can matter (kb/pg_bm25.py: exact within its budget)."""
         known = self.term_ids(terms)
         counts = {t: terms.count(t) for t in known}
         lists = [pg_bm25.Postings(t, known[t][0], counts[t], -(-known[t][1] // pg_schema.BLOCK)) for t in counts]
-        return pg_bm25.top_rows(lists, self._blocks, lambda rows: self._exact_bm25(rows, lists), depth,
-                                self._keep(filters))
+        return pg_bm25.top_rows(lists, self._blocks, lambda rows: pg_bm25.exact_sums(self._sql, rows, lists), depth,
+                                pg_bm25.posting_filter(self._sql, filters, self._where))
 
     def _blocks(self, plan: dict[str, tuple[int, int]]) -> dict[str, list[tuple]]:
-        terms = list(plan)
-        sql = ("SELECT p.term, p.block, p.rows, p.weights, p.years FROM unnest(%s::text[], %s::int[], %s::int[]) "
-               "AS q(term, lo, hi) JOIN kb.posting_{g} p ON p.term = q.term AND p.block >= q.lo AND p.block < q.hi")
-        found = self._sql(sql, [terms, [plan[t][0] for t in terms], [sum(plan[t]) for t in terms]], binary=True)
-        out: dict[str, list[tuple]] = {t: [] for t in terms}
-        for term, _, rows, weights, years in sorted(found, key=lambda r: (r[0], r[1])):
-            out[term].append((np.frombuffer(rows, "<i4"), np.frombuffer(weights, "<f4"), np.frombuffer(years, "<i2")))
-        return out
-
-    def _exact_bm25(self, rows: np.ndarray, lists) -> np.ndarray:
-        """The exact sums of the rows the pool could not settle from the blocks read, from each
-        row's own weights (kb.bm25_<g>), in one pass over all of them."""
-        ids = np.array(sorted(p.id for p in lists), dtype=np.int32)
-        counts = np.array([p.count for p in sorted(lists, key=lambda p: p.id)], dtype=np.float64)
-        found = self._sql("SELECT row, terms, weights FROM kb.bm25_{g} WHERE row = ANY(%s)", [rows.tolist()], binary=True)
-        if not found:
-            return np.zeros(len(rows))
-        terms = [np.frombuffer(t, "<i4") for _, t, _ in found]
-        every, weights = np.concatenate(terms), np.concatenate([np.frombuffer(w, "<f4") for _, _, w in found])
-        asked = np.isin(every, ids)
-        owner = np.repeat(np.arange(len(found)), [len(t) for t in terms])[asked]
-        sums = np.bincount(owner, weights[asked] * counts[np.searchsorted(ids, every[asked])], minlength=len(found))
-        at = {int(r): i for i, (r, _, _) in enumerate(found)}
-        return np.array([sums[at[int(r)]] if int(r) in at else 0.0 for r in rows])
-
-    def _keep(self, filters):
-        """A filter as a mask over postings: years from the postings themselves, reports by their rows."""
-        if not filters.years and not filters.doc_ids:
-            return None
-        years = np.array(sorted(filters.years), dtype=np.int16)
-        allowed = None
-        if filters.doc_ids:
-            cond, params = self._where(filters)
-            allowed = np.array(sorted(r for (r,) in self._sql(f"SELECT c.row FROM kb.chunk_{{g}} c WHERE {cond}", params)),
-                               dtype=np.int32)
-
-        def keep(rows: np.ndarray, row_years: np.ndarray) -> np.ndarray:
-            mask = np.isin(row_years, years) if len(years) else np.ones(len(rows), dtype=bool)
-            return mask & np.isin(rows, allowed) if allowed is not None else mask
-        return keep
+        return pg_bm25.read_blocks(self._sql, plan)
 
     def dense_top(self, vector: np.ndarray, filters, depth: int) -> list[int]:
         from pgvector import Vector
@@ -324,12 +244,12 @@ class PostgresStore:
     def bm25_scores(self, terms: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
         """BM25 as bm25s adds it up: float32, the known query terms in order, repeats counted."""
         known = self.term_ids(terms)
-        ids = np.array([known[t][0] for t in known], dtype=np.int32)
-        column = {t: i for i, t in enumerate(known)}
-        weights = np.stack([self._row(int(r)).weights_of(ids) for r in rows]) if len(rows) and len(ids) else None
+        ids = np.array(sorted({i for i, _ in known.values()}), dtype=np.int32)
+        data = [self._row(int(r)) for r in rows]
+        weights = weight_matrix([(d.bm25_ids, d.bm25_weights) for d in data], ids)
         out = np.zeros(len(rows), dtype=np.float32)
         for t in (t for t in terms if t in known):
-            out += weights[:, column[t]]
+            out += weights[:, np.searchsorted(ids, known[t][0])]
         return out
 
     def dense_scores(self, vector: np.ndarray, rows: list[int]) -> np.ndarray:
