@@ -129,7 +129,8 @@ def serve(work: Path, url: str, runs: int) -> dict:
         shares.append(sum(read) / every if every else 1.0)
     store._blocks = blocks
     every = [every_block_top(store, q.terms, CANDIDATES) for q in qs]
-    result["bm25_pool_recall"] = float(np.mean([len(set(p) & set(e)) / max(1, len(e)) for p, e in zip(pooled, every)]))
+    result["bm25_pool_recall"] = float(np.mean([len(set(p) & set(e)) / len(e) if e else float(not p)
+                                                for p, e in zip(pooled, every)]))  # no known term: nothing to find
     result["bm25_blocks_read"] = float(np.mean(shares))
     return result
 
