@@ -5,7 +5,9 @@ A term's postings (row, weight) are sorted by weight, highest first, and cut int
 Blocks are read, a few at a time, until
   1. no row never met can reach the N-th best sum met so far (the bounds add up to less), and
   2. at most RESOLVE rows met for some terms only could still reach it (their sum met plus the
-     bounds of the terms they were not met for), or BUDGET blocks are read;
+     bounds of the terms they were not met for), or BUDGET blocks are read (never while the
+     question's terms hold at most EXACT_BLOCKS blocks in all: a corpus of a few thousand
+     chunks gets the folder store's exact ranking);
 the rows of 2 with the highest such bounds (at most RESOLVE) then get their exact sums from their
 own weights (`resolve`). When 2 holds the rows returned are the exact top N (the same sums as
 reading every block, ties to the lower row as in kb's `ranking`); past the budget a row outside
@@ -25,6 +27,7 @@ from .pg_rows import weight_matrix
 
 RESOLVE = 512  # rows met for some terms only, then scored exactly from their own weights
 BUDGET = 64  # blocks read per question (of BLOCK postings each) before settling for the best RESOLVE
+EXACT_BLOCKS = 128  # a question whose terms hold no more blocks than this is read until exact
 MAX_STEP = 16  # blocks read of one term in one round: the step doubles each time the term is chosen
 
 
@@ -89,7 +92,7 @@ def top_rows(lists: list[Postings], read: Callable, resolve: Callable, depth: in
         unmet = bounds.sum() >= theta  # a row never met could still enter
         if all(p.done for p in lists) or (not unmet and could.sum() <= RESOLVE):
             break
-        if sum(p.read for p in lists) >= BUDGET:
+        if sum(p.read for p in lists) >= BUDGET and sum(p.blocks for p in lists) > EXACT_BLOCKS:
             break
         plan = next_reads(lists, seen[could], theta, bounds, unmet)
     exact = np.where(unread > 0, 0.0, sums)

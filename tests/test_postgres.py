@@ -62,6 +62,25 @@ def test_the_bm25_pool_reads_few_blocks_and_is_the_exact_top(pg_url, tmp_path, m
     assert sum(n for plan in read for _, n in plan.values()) <= 2 < common[1]  # the best, and one to bound the rest
 
 
+def test_past_its_budget_the_bm25_pool_stops_reading_and_keeps_the_best_it_settled(pg_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(pg_schema, "BLOCK", 1)
+    monkeypatch.setattr(pg_bm25, "EXACT_BLOCKS", 0)
+    monkeypatch.setattr(pg_bm25, "BUDGET", 4)
+    corpus = write_slice_corpus(tmp_path / "corpus")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    ingest(corpus, tmp_path / "index", FakeEmbedder(), cache=tmp_path / "cache")
+    pg, folder = backend(pg_url).open(), backend(tmp_path / "index").open()
+    read = []
+    monkeypatch.setattr(pg, "_blocks", lambda plan, blocks=pg._blocks: read.append(plan) or blocks(plan))
+    terms = tuple(tokenize("klachten klachten over de afhandeling van aanvragen"))
+    found = pg.bm25_top(terms, Filters(), 3)
+    every = sum(pg.doc_freqs(terms).values())  # blocks of one posting
+    assert sum(n for plan in read for _, n in plan.values()) < every  # stopped before the end
+    scores = dict(zip(range(pg.num_docs), folder._bm25_all(terms).tolist()))
+    assert found and all(scores[r] > 0 for r in found) and [scores[r] for r in found] == sorted(
+        (scores[r] for r in found), reverse=True)  # each row found, best first, by its exact score
+
+
 def tables(url: str) -> set[str]:
     with psycopg.connect(url) as conn:
         return {r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'kb'")}
