@@ -1,10 +1,11 @@
 """The PostgreSQL + pgvector store: one database many kb processes share (tables: kb/pg_schema.py).
 
-The database searches: BM25 candidates from kb's own terms and weights (the posting blocks),
-dense candidates by pgvector's HNSW inner product, filters on years and reports in SQL. It
-hands over the candidates' data in one query (record, text, terms, BM25 weights, vector, sentence
-units); kb/retrieve.py scores them exactly as for the index folder. Memory here holds the
-candidates of recent questions, not the corpus.
+The database searches: BM25 candidates from kb's own terms and weights (the posting blocks read
+by kb/pg_bm25.py: the exact top N), dense candidates by pgvector's HNSW inner product, filters on
+years and reports in SQL. It hands over the candidates' data in one query (record, text, terms,
+BM25 weights, vector, sentence units) as arrays over the bytes, each part turned into Python
+objects only when scoring asks for it; kb/retrieve.py scores them exactly as for the index
+folder. Memory here holds the candidates of recent questions, not the corpus.
 """
 from __future__ import annotations
 
@@ -15,16 +16,19 @@ from pathlib import Path
 
 import numpy as np
 
-from . import latent, pg_schema
+from . import latent, pg_bm25, pg_schema
 from .errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, KbError
 from .index import FORMAT_VERSION, read_manifest_dict, seal
 from .lexical import tokenize
+from .pg_rows import Row, VectorAsArray, weight_matrix
 from .records import Chunk
 
+
 FIX = "run `kb --store URL ingest` to build it"
-EF_SEARCH = 200  # HNSW candidates examined per dense search
-READ_BLOCKS = 8  # posting blocks read per query term: the BM25 pool is exact for terms in < 8,192 chunks
+EF_SEARCH = 300  # HNSW candidates examined per dense search: recall@10 0.980 at 1M chunks (200: 0.950)
 KEEP_ROWS = 1024  # candidates' data kept between questions (about 25 KB each)
+FETCH = ('c.row, doc_id, year, chunk_id, title, section, page, start, "end", c.years, text, c.terms, b.terms, '
+         'b.weights, embedding, unit_spans, unit_vectors, latent')
 
 
 def connect(url: str):
@@ -158,16 +162,19 @@ class PostgresStore:
     def __init__(self, conn, gen: int, manifest: dict, where: str) -> None:
         self.conn, self.gen, self.manifest, self.where = conn, gen, manifest, where
         self.num_docs = int(manifest["counts"]["chunks"])
-        self._rows: OrderedDict[int, tuple] = OrderedDict()
-        self._df: dict[str, int | None] = {}
+        self._rows: OrderedDict[int, Row] = OrderedDict()
+        self._terms: dict[str, tuple[int, int] | None] = {}  # term -> (id, df); None: not in the corpus
         self._docs: dict[str, dict] = {}
 
     def _sql(self, sql: str, params=(), binary: bool = False) -> list[tuple]:
+        with self.conn.cursor(binary=binary) as cur:
+            return self._run(cur, sql, params)
+
+    def _run(self, cur, sql: str, params) -> list[tuple]:
         import psycopg
 
         try:
-            with self.conn.cursor(binary=binary) as cur:
-                return cur.execute(sql.replace("{g}", str(self.gen)), params).fetchall()
+            return cur.execute(sql.replace("{g}", str(self.gen)), params).fetchall()
         except psycopg.errors.UndefinedTable as exc:
             raise IndexBusy(f"{self.where}: the index was replaced twice while this question was answered; "
                             "ask again") from exc
@@ -186,18 +193,16 @@ class PostgresStore:
         return " AND ".join(sql), params
 
     def bm25_top(self, terms: tuple[str, ...], filters, depth: int) -> list[int]:
-        """The best rows by BM25 over kb's terms: the first posting blocks of each term (all of
-        them under a filter), summed in the database, each term counted as often as asked."""
-        if not terms:
-            return []
-        cond, params = self._where(filters)
-        join = f"WHERE u.r IN (SELECT c.row FROM kb.chunk_{{g}} c WHERE {cond})" if cond else ""
-        blocks = "" if cond else f"AND p.block < {READ_BLOCKS}"
-        sql = ("SELECT u.r FROM (SELECT t, count(*)::real AS n FROM unnest(%s::text[]) t GROUP BY t) q "
-               f"JOIN kb.posting_{{g}} p ON p.term = q.t {blocks} "
-               f"CROSS JOIN LATERAL unnest(p.rows, p.weights) AS u(r, w) {join} "
-               "GROUP BY u.r ORDER BY sum(u.w::float8 * q.n) DESC, u.r LIMIT %s")
-        return [r for (r,) in self._sql(sql, [list(terms), *params, depth])]
+        """The best rows by BM25 over kb's terms, each counted as often as asked: the top `depth`,
+        reading only the posting blocks that can matter (kb/pg_bm25.py: exact within its budget)."""
+        known = self.term_ids(terms)
+        counts = {t: terms.count(t) for t in known}
+        lists = [pg_bm25.Postings(t, known[t][0], counts[t], -(-known[t][1] // pg_schema.BLOCK)) for t in counts]
+        return pg_bm25.top_rows(lists, self._blocks, lambda rows: pg_bm25.exact_sums(self._sql, rows, lists), depth,
+                                pg_bm25.posting_filter(self._sql, filters, self._where))
+
+    def _blocks(self, plan: dict[str, tuple[int, int]]) -> dict[str, list[tuple]]:
+        return pg_bm25.read_blocks(self._sql, plan)
 
     def dense_top(self, vector: np.ndarray, filters, depth: int) -> list[int]:
         from pgvector import Vector
@@ -213,61 +218,67 @@ class PostgresStore:
         """The candidates' data in one query, kept for the next questions (up to KEEP_ROWS)."""
         missing = [r for r in rows if r not in self._rows]
         if missing:
-            sql = ("SELECT c.row, doc_id, year, meta, text, terms, bm25_terms, bm25_weights, embedding, unit_spans, "
-                   "unit_vectors, latent FROM kb.chunk_{g} c JOIN kb.vector_{g} v ON v.row = c.row WHERE c.row = ANY(%s)")
-            for rec in self._sql(sql, [missing], binary=True):
-                row, doc_id, year, meta, text, terms, bm25_terms, weights, embedding, spans, unit_vectors, terms_latent = rec
-                chunk = Chunk(meta["chunk_id"], doc_id, meta["title"], year, meta["section"], meta["page"],
-                              meta["start"], meta["end"], text, tuple(meta["years"]))
-                bm25 = dict(zip(bm25_terms.split("\n"), np.frombuffer(weights, dtype=np.float32).tolist()))
-                self._rows[row] = (chunk, frozenset(terms.split("\n")) - {""}, bm25, np.asarray(embedding.to_numpy(), np.float32),
-                                   np.frombuffer(spans, dtype=np.int32).reshape(-1, 2),
-                                   np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, len(embedding.to_numpy())),
-                                   pg_schema.latent_of(terms_latent))
+            sql = (f"SELECT {FETCH} FROM kb.chunk_{{g}} c JOIN kb.vector_{{g}} v ON v.row = c.row "
+                   "JOIN kb.bm25_{g} b ON b.row = c.row WHERE c.row = ANY(%s)")
+            with self.conn.cursor(binary=True) as cur:
+                cur.adapters.register_loader(self.conn.adapters.types["vector"].oid, VectorAsArray)
+                found = self._run(cur, sql, [missing])
+            for (row, doc_id, year, chunk_id, title, section, page, start, end, years, text, text_terms, bm25_ids,
+                 bm25_weights, vector, spans, unit_vectors, latent_terms) in found:
+                chunk = Chunk(chunk_id, doc_id, title, year, section, page, start, end, text, tuple(years))
+                self._rows[row] = Row(chunk, text_terms, bm25_ids, bm25_weights, vector,
+                                      np.frombuffer(spans, dtype=np.int32).reshape(-1, 2), unit_vectors, latent_terms)
         for r in rows:
             self._rows.move_to_end(r)
         while len(self._rows) > max(KEEP_ROWS, len(rows)):
             self._rows.popitem(last=False)
 
-    def _row(self, row: int) -> tuple:
+    def _row(self, row: int) -> Row:
         if row not in self._rows:
             self.fetch([row])
         return self._rows[row]
 
     def chunks_at(self, rows: list[int]) -> list[Chunk]:
         self.fetch(list(rows))
-        return [self._rows[r][0] for r in rows]
+        return [self._rows[r].chunk for r in rows]
 
     def bm25_scores(self, terms: tuple[str, ...], rows: np.ndarray) -> np.ndarray:
         """BM25 as bm25s adds it up: float32, the known query terms in order, repeats counted."""
-        known = [t for t in terms if self.doc_freqs((t,))]
+        known = self.term_ids(terms)
+        ids = np.array(sorted({i for i, _ in known.values()}), dtype=np.int32)
+        data = [self._row(int(r)) for r in rows]
+        weights = weight_matrix([(d.bm25_ids, d.bm25_weights) for d in data], ids)
         out = np.zeros(len(rows), dtype=np.float32)
-        for t in known:
-            out += np.array([self._row(int(r))[2].get(t, 0.0) for r in rows], dtype=np.float32)
+        for t in (t for t in terms if t in known):
+            out += weights[:, np.searchsorted(ids, known[t][0])]
         return out
 
     def dense_scores(self, vector: np.ndarray, rows: list[int]) -> np.ndarray:
         if not len(rows):
             return np.zeros(0, np.float32)
-        return np.stack([self._row(int(r))[3] for r in rows]) @ np.asarray(vector, dtype=np.float32)
+        return np.stack([self._row(int(r)).vector for r in rows]) @ np.asarray(vector, dtype=np.float32)
 
     def latent_scores(self, query: latent.Terms | None, rows: list[int]) -> np.ndarray:
-        ids, weights = latent.pack([self._row(int(r))[6] for r in rows])
+        ids, weights = latent.pack([self._row(int(r)).latent for r in rows])
         return latent.scores(ids, weights, query)
 
     def units_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         data = self._row(row)
-        return data[4], data[5]
+        return data.spans, data.unit_vectors
 
     def terms_of(self, row: int) -> frozenset[str]:
-        return self._row(row)[1]
+        return self._row(row).terms
+
+    def term_ids(self, terms: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+        """(id, document frequency) of each known term, in the order first asked."""
+        new = [t for t in dict.fromkeys(terms) if t not in self._terms]
+        if new:
+            found = {t: (i, df) for t, i, df in self._sql("SELECT term, id, df FROM kb.term_{g} WHERE term = ANY(%s)", [new])}
+            self._terms.update({t: found.get(t) for t in new})
+        return {t: self._terms[t] for t in dict.fromkeys(terms) if self._terms[t] is not None}
 
     def doc_freqs(self, terms: tuple[str, ...]) -> dict[str, int]:
-        new = [t for t in set(terms) if t not in self._df]
-        if new:
-            found = dict(self._sql("SELECT term, df FROM kb.term_{g} WHERE term = ANY(%s)", [new]))
-            self._df.update({t: found.get(t) for t in new})
-        return {t: self._df[t] for t in set(terms) if self._df[t] is not None}
+        return {t: df for t, (_, df) in self.term_ids(terms).items()}
 
     def _document(self, doc_id: str) -> dict:
         if doc_id not in self._docs:
@@ -290,9 +301,10 @@ class PostgresStore:
     def chunks(self) -> list[Chunk]:
         """Every chunk (figures, compare, verify): read once, on first use."""
         if not hasattr(self, "_all_chunks"):
-            self._all_chunks = [Chunk(m["chunk_id"], d, m["title"], y, m["section"], m["page"], m["start"], m["end"],
-                                      t, tuple(m["years"]))
-                                for d, y, m, t in self._sql("SELECT doc_id, year, meta, text FROM kb.chunk_{g} ORDER BY row")]
+            self._all_chunks = [Chunk(i, d, title, y, section, page, start, end, t, tuple(years))
+                                for d, y, i, title, section, page, start, end, years, t in self._sql(
+                                    'SELECT doc_id, year, chunk_id, title, section, page, start, "end", years, text '
+                                    "FROM kb.chunk_{g} ORDER BY row")]
         return self._all_chunks
 
     @property

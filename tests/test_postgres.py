@@ -8,9 +8,11 @@ import threading
 import psycopg
 import pytest
 
-from kb import pg_schema
+from kb import pg_bm25, pg_schema
 from kb.errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, KbError
+from kb.lexical import tokenize
 from kb.pipeline import KnowledgeBase, ingest
+from kb.retrieve import Filters
 from kb.store import backend
 
 from conftest import FakeEmbedder, write_slice_corpus
@@ -32,6 +34,51 @@ def test_both_stores_give_the_same_passages_scores_marks_and_reasons(slice_paths
     assert seen(pg, "klachten", doc_ids=("ind-jaarverslag-2011",)) == seen(folder, "klachten", doc_ids=("ind-jaarverslag-2011",))
     assert pg.answer(QUESTIONS[2]).facts == folder.answer(QUESTIONS[2]).facts
     assert pg.index.documents.keys() == folder.index.documents.keys() and pg.index.chunks == folder.index.chunks
+
+
+@pytest.mark.parametrize("resolve", [0, 1000])
+def test_the_bm25_pool_reads_few_blocks_and_is_the_exact_top(pg_url, tmp_path, monkeypatch, resolve):
+    """Blocks of one posting, so common terms have many and the pool must stop early: the rows
+    it returns are the folder store's (every posting scored), with and without filters; with
+    `resolve` 0 it reads until every row is settled, with 1000 it settles rows from their weights."""
+    monkeypatch.setattr(pg_schema, "BLOCK", 1)
+    monkeypatch.setattr(pg_bm25, "RESOLVE", resolve)
+    corpus = write_slice_corpus(tmp_path / "corpus")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    ingest(corpus, tmp_path / "index", FakeEmbedder(), cache=tmp_path / "cache")
+    pg, folder = backend(pg_url).open(), backend(tmp_path / "index").open()
+    read = []
+    monkeypatch.setattr(pg, "_blocks", lambda plan, blocks=pg._blocks: read.append(plan) or blocks(plan))
+    filters = [Filters(), Filters(years=(2016,)), Filters(doc_ids=("ind-jaarverslag-2011",)),
+               Filters(years=(2011, 2012), doc_ids=("ind-jaarverslag-2011",))]
+    for question in QUESTIONS + ["klachten klachten over de afhandeling", "de het een", "asielaanvragen nareis zwolle"]:
+        terms = tuple(tokenize(question))
+        for f in filters:
+            for depth in (1, 5, 40):
+                assert pg.bm25_top(terms, f, depth) == folder.bm25_top(terms, f, depth), (question, f, depth)
+    common = max(folder.doc_freqs(tuple(tokenize(" ".join(QUESTIONS)))).items(), key=lambda kv: kv[1])
+    read.clear()
+    assert pg.bm25_top((common[0],), Filters(), 1) == folder.bm25_top((common[0],), Filters(), 1)
+    assert sum(n for plan in read for _, n in plan.values()) <= 2 < common[1]  # the best, and one to bound the rest
+
+
+def test_past_its_budget_the_bm25_pool_stops_reading_and_keeps_the_best_it_settled(pg_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(pg_schema, "BLOCK", 1)
+    monkeypatch.setattr(pg_bm25, "EXACT_BLOCKS", 0)
+    monkeypatch.setattr(pg_bm25, "BUDGET", 4)
+    corpus = write_slice_corpus(tmp_path / "corpus")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    ingest(corpus, tmp_path / "index", FakeEmbedder(), cache=tmp_path / "cache")
+    pg, folder = backend(pg_url).open(), backend(tmp_path / "index").open()
+    read = []
+    monkeypatch.setattr(pg, "_blocks", lambda plan, blocks=pg._blocks: read.append(plan) or blocks(plan))
+    terms = tuple(tokenize("klachten klachten over de afhandeling van aanvragen"))
+    found = pg.bm25_top(terms, Filters(), 3)
+    every = sum(pg.doc_freqs(terms).values())  # blocks of one posting
+    assert sum(n for plan in read for _, n in plan.values()) < every  # stopped before the end
+    scores = dict(zip(range(pg.num_docs), folder._bm25_all(terms).tolist()))
+    assert found and all(scores[r] > 0 for r in found) and [scores[r] for r in found] == sorted(
+        (scores[r] for r in found), reverse=True)  # each row found, best first, by its exact score
 
 
 def tables(url: str) -> set[str]:
@@ -117,7 +164,7 @@ def test_readers_see_the_old_or_the_new_corpus_while_builds_run(pg_url, tmp_path
             pass  # replaced twice during one question: said plainly, the next question works
     writer.join()
     assert not failures and answers and all(a == expected for a in answers)
-    assert len(tables(pg_url) - {"state", "generation"}) == 10  # the current and the previous generation, five tables each
+    assert len(tables(pg_url) - {"state", "generation"}) == 2 * len(pg_schema.TABLES)  # the current and the previous generation
 
 
 def test_a_damaged_manifest_is_reported(pg_url, tmp_path):

@@ -1,0 +1,54 @@
+"""The candidates' data as the PostgreSQL store fetches it: arrays over the bytes it arrives in,
+each part turned into Python objects only when scoring asks for it."""
+from __future__ import annotations
+
+import numpy as np
+
+
+class VectorAsArray:
+    """pgvector's binary vector (int16 dim, int16 unused, big-endian float4s) as a float32 array,
+    without a Vector object per row (a psycopg loader, registered on the fetching cursor)."""
+
+    format = 1  # binary
+
+    def __init__(self, oid, context=None) -> None:
+        self.oid = oid
+
+    def load(self, data) -> np.ndarray:
+        return np.frombuffer(data, dtype=">f4", offset=4).astype(np.float32)
+
+
+class Row:
+    """One candidate's data as fetched; its terms become a set only when scoring asks."""
+
+    __slots__ = ("chunk", "text_terms", "bm25_ids", "bm25_weights", "vector", "spans", "unit_vectors", "latent", "_terms")
+
+    def __init__(self, chunk, text_terms, bm25_ids, bm25_weights, vector, spans, unit_vectors, latent_terms) -> None:
+        self.chunk, self.text_terms, self.vector, self.spans = chunk, text_terms, vector, spans
+        half = len(latent_terms) // 2  # int16 ids, then as many float16 weights (pg_schema.latent_bytes)
+        self.latent = (np.frombuffer(latent_terms, dtype=np.int16, count=half // 2),
+                       np.frombuffer(latent_terms, dtype=np.float16, offset=half))
+        self.bm25_ids = np.frombuffer(bm25_ids, dtype="<i4")
+        self.bm25_weights = np.frombuffer(bm25_weights, dtype="<f4")
+        self.unit_vectors = np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, len(vector))
+        self._terms = None
+
+    @property
+    def terms(self) -> frozenset[str]:
+        if self._terms is None:
+            self._terms = frozenset(self.text_terms.split("\n")) if self.text_terms else frozenset()
+        return self._terms
+
+
+def weight_matrix(chunks: list[tuple[np.ndarray, np.ndarray]], ids: np.ndarray) -> np.ndarray:
+    """(chunks, ids) float32: each chunk's BM25 weight of each term id asked (`ids` ascending), 0
+    where it lacks the term; `chunks` are (term ids, weights) pairs, in one pass over all."""
+    out = np.zeros((len(chunks), len(ids)), dtype=np.float32)
+    if not chunks or not len(ids):
+        return out
+    every = np.concatenate([t for t, _ in chunks])
+    weights = np.concatenate([w for _, w in chunks])
+    asked = np.isin(every, ids)
+    owner = np.repeat(np.arange(len(chunks)), [len(t) for t, _ in chunks])
+    out[owner[asked], np.searchsorted(ids, every[asked])] = weights[asked]
+    return out
