@@ -25,6 +25,16 @@ def pack(terms: list[Terms], width: int = WIDTH) -> tuple[np.ndarray, np.ndarray
     return ids, weights
 
 
+def padded(terms: list[Terms]) -> tuple[np.ndarray, np.ndarray]:
+    """Stored terms (already cut to WIDTH) side by side, padded to the longest: no sorting."""
+    width = max((len(ids) for ids, _ in terms), default=0)
+    ids = np.full((len(terms), width), -1, dtype=np.int16)
+    weights = np.zeros((len(terms), width), dtype=np.float16)
+    for row, (feature, weight) in enumerate(terms):
+        ids[row, :len(feature)], weights[row, :len(weight)] = feature, weight
+    return ids, weights
+
+
 def as_row(terms: Terms, width: int = WIDTH) -> np.ndarray:
     """One text's terms as a (2, width) float32 row, ids over weights (how the cache keeps them)."""
     ids, weights = pack([terms], width)

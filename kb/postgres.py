@@ -259,7 +259,7 @@ class PostgresStore:
         return np.stack([self._row(int(r)).vector for r in rows]) @ np.asarray(vector, dtype=np.float32)
 
     def latent_scores(self, query: latent.Terms | None, rows: list[int]) -> np.ndarray:
-        ids, weights = latent.pack([self._row(int(r)).latent for r in rows])
+        ids, weights = latent.padded([self._row(int(r)).latent for r in rows])
         return latent.scores(ids, weights, query)
 
     def units_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:

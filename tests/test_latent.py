@@ -41,3 +41,12 @@ def test_the_bundled_model_gives_every_chunk_latent_terms_a_question_meets(slice
     top = slice_kb.ask("Hoeveel klachten kwamen er binnen bij de IND?", k=3)
     assert top[0].why["latent_score"] > 0
     assert index.manifest["embedder"]["latent_dim"] == embedder.latent_dim
+
+
+def test_stored_terms_side_by_side_score_as_packed():
+    terms = [(np.array([7, 9], dtype=np.int16), np.array([2.0, 1.0], dtype=np.float16)),
+             (np.array([1], dtype=np.int16), np.array([4.0], dtype=np.float16))]
+    query = (np.array([7, 1]), np.array([1.0, 0.25]))
+    assert latent.padded(terms)[0].shape == (2, 2)
+    assert np.allclose(latent.scores(*latent.padded(terms), query), latent.scores(*latent.pack(terms), query))
+    assert latent.padded([])[0].shape == (0, 0)
