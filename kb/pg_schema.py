@@ -5,8 +5,9 @@ kb.state        the current and the previous generation (one row): switched in t
 kb.generation   a generation's manifest (the same sealed JSON as the index folder's)
 kb.chunk_<g>    a row per chunk (row = build order, as in the index folder): its record (plain
                 columns: no JSON to parse per candidate), its text, the terms of its text (one a
-                line: read ten times faster than text[]) and its sentence units (spans int32 and
-                float16 vectors, bytes: fetched by chunk row for the candidates, never searched)
+                line: read ten times faster than text[]), its sentence units (spans int32 and
+                float16 vectors, bytes) and its latent terms (kb/latent.py: int16 ids, float16
+                weights, bytes): fetched by chunk row for the candidates, never searched
 kb.vector_<g>   a chunk's vector (pgvector), HNSW inner product past EXACT_UP_TO rows: a narrow
                 table, so a scan or the graph's visits never read the wide chunk rows
 kb.bm25_<g>     a chunk's BM25 terms (ids, int32 bytes, ascending) and their weights (bm25s's own
