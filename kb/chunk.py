@@ -96,7 +96,7 @@ def find_headings(text: str) -> list[Heading]:
         else:
             prev = _nearest(lines, i, -1)
             nxt = _nearest(lines, i, +1)
-            if looks_like_heading(line, prev, nxt, max_len):
+            if looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(_nearest_any(lines, i), nxt):
                 headings.append(Heading(pos, 1, s))
         pos += len(line) + 1
     return headings
@@ -106,6 +106,20 @@ def heading_max_len(lines: list[str]) -> int:
     """Headings are clearly shorter than the wrapped body lines of a PDF text."""
     body = sorted(len(line.strip()) for line in lines if len(line.strip()) > 20)
     return int(0.7 * body[len(body) // 2]) if body else 70
+
+
+def in_torn_table(before: str, after: str) -> bool:
+    """A short line whose next line is a table's year header (" 2011 2010"), or which stands
+    between two bullet labels, is a label of a PDF table torn into a label column and a value
+    column ("Totaal", the wrapped end "Corpus" of "Habeas Corpus"), not a heading: as a heading
+    it would cut the values off from their labels."""
+    bullets = ("•", "·", "▪")
+    return is_year_header(after) or (before.strip().startswith(bullets) and after.strip().startswith(bullets))
+
+
+def _nearest_any(lines: list[str], i: int) -> str:
+    """The nearest non-blank line before line i, blank lines between or not."""
+    return next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
 
 
 def _nearest(lines: list[str], i: int, step: int) -> str:

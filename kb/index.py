@@ -4,7 +4,8 @@ index/
   CURRENT              name of the generation in use, replaced atomically
   gen-<ns>/            manifest.json, vectors.faiss, chunks.jsonl, documents.jsonl, bm25/,
                        units.npy + unit_vectors.npy: the sentence units of each chunk, (chunk row,
-                       start, end) sorted by row, and a float16 vector each, for rescoring candidates
+                       start, end) sorted by row, and a float16 vector each, for rescoring candidates;
+                       latent_ids.npy + latent_weights.npy: each chunk's latent terms (kb/latent.py)
   cache/<model>.npz    embedding cache: content hashes and their vectors (kb/cache.py)
 No pickle anywhere: JSON, .npy without objects, and FAISS's own format.
 """
@@ -26,13 +27,14 @@ import faiss
 import numpy as np
 from filelock import FileLock, Timeout
 
+from . import latent
 from .errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, StaleIndex
 from .files import file_sha256
 from .lexical import load_bm25, save_bm25
 from .records import Chunk
 from .vectors import build_vector_index, describe_vector_index, set_search_depth
 
-FORMAT_VERSION = 3  # 2: the manifest carries a checksum of itself; 3: sentence vectors (units.npy)
+FORMAT_VERSION = 4  # 2: the manifest carries a checksum of itself; 3: sentence vectors (units.npy); 4: latent terms
 FIX = "run `kb ingest` to rebuild it"
 
 
@@ -46,6 +48,8 @@ class Index:
     bm25: object
     unit_vectors: np.ndarray  # (n, dim) float16, one per sentence unit (units.vector_units)
     unit_spans: np.ndarray  # (n, 3) int64: chunk row, start, end within the chunk's text
+    latent_ids: np.ndarray  # (chunks, width) int16, -1 as padding; width 0 for a model without latent terms
+    latent_weights: np.ndarray  # (chunks, width) float16
     terms: dict[int, frozenset[str]] = dataclasses.field(default_factory=dict)  # a chunk's BM25 terms, made on first use
 
 
@@ -97,13 +101,15 @@ def building(root: Path, waiting: Callable[[], None] | None = None) -> Iterator[
 
 
 def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],
-               vectors: np.ndarray, bm25, units: tuple[np.ndarray, np.ndarray]) -> Path:
+               vectors: np.ndarray, bm25, units: tuple[np.ndarray, np.ndarray],
+               latent_terms: tuple[np.ndarray, np.ndarray] | None = None) -> Path:
     """Write a new generation next to the current one, then switch CURRENT to it. The caller
     holds `building(root)`. A failed write removes its half-written folder and changes nothing."""
     name = f"gen-{time.time_ns():020d}"  # sorts in build order
     tmp = root / f".tmp-{name}"
     try:
-        _write_generation(tmp, manifest, chunks, documents, vectors, bm25, units)
+        _write_generation(tmp, manifest, chunks, documents, vectors, bm25, units,
+                          latent_terms if latent_terms is not None else latent.none(len(chunks)))
         os.rename(tmp, root / name)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -123,8 +129,8 @@ def save_index(root: Path, manifest: dict, chunks: list[Chunk], documents: list[
     return root / name
 
 
-def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents: list[dict],
-                      vectors: np.ndarray, bm25, units: tuple[np.ndarray, np.ndarray]) -> None:
+def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents: list[dict], vectors: np.ndarray,
+                      bm25, units: tuple[np.ndarray, np.ndarray], latent_terms: tuple[np.ndarray, np.ndarray]) -> None:
     tmp.mkdir(parents=True)
     vector_index = build_vector_index(np.ascontiguousarray(vectors, dtype=np.float32))
     try:
@@ -134,6 +140,8 @@ def _write_generation(tmp: Path, manifest: dict, chunks: list[Chunk], documents:
     unit_spans, unit_vectors = units
     np.save(tmp / "units.npy", np.asarray(unit_spans, dtype=np.int64).reshape(-1, 3), allow_pickle=False)
     np.save(tmp / "unit_vectors.npy", np.asarray(unit_vectors, dtype=np.float16), allow_pickle=False)
+    np.save(tmp / "latent_ids.npy", np.asarray(latent_terms[0], dtype=np.int16), allow_pickle=False)
+    np.save(tmp / "latent_weights.npy", np.asarray(latent_terms[1], dtype=np.float16), allow_pickle=False)
     _write_jsonl(tmp / "chunks.jsonl", [dataclasses.asdict(c) for c in chunks])
     _write_jsonl(tmp / "documents.jsonl", documents)
     save_bm25(bm25, tmp / "bm25")
@@ -257,6 +265,8 @@ def open_generation(folder: Path) -> Index:
         bm25 = load_bm25(folder / "bm25")
         unit_spans = np.load(folder / "units.npy", allow_pickle=False)
         unit_vectors = np.load(folder / "unit_vectors.npy", allow_pickle=False)
+        latent_ids = np.load(folder / "latent_ids.npy", allow_pickle=False)
+        latent_weights = np.load(folder / "latent_weights.npy", allow_pickle=False)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise DamagedIndex(f"{folder} cannot be read ({type(exc).__name__}: {exc}); {FIX}") from exc
     counts = (len(chunks), int(vectors.ntotal), int(bm25.scores["num_docs"]))
@@ -264,8 +274,10 @@ def open_generation(folder: Path) -> Index:
         raise DamagedIndex(f"{folder}: chunks, vectors and BM25 documents disagree {counts}; {FIX}")
     if not units_fit(unit_spans, unit_vectors, chunks, vectors.d):
         raise DamagedIndex(f"{folder}: the sentence units and their vectors disagree with the chunks; {FIX}")
+    if not latent.fits(latent_ids, latent_weights, len(chunks)):
+        raise DamagedIndex(f"{folder}: the latent terms disagree with the chunks; {FIX}")
     set_search_depth(vectors)
-    return Index(folder, manifest, chunks, documents, vectors, bm25, unit_vectors, unit_spans)
+    return Index(folder, manifest, chunks, documents, vectors, bm25, unit_vectors, unit_spans, latent_ids, latent_weights)
 
 
 def units_fit(spans: np.ndarray, vectors: np.ndarray, chunks: list[Chunk], dim: int) -> bool:

@@ -21,10 +21,10 @@ class VectorAsArray:
 class Row:
     """One candidate's data as fetched; its terms become a set only when scoring asks."""
 
-    __slots__ = ("chunk", "text_terms", "bm25_ids", "bm25_weights", "vector", "spans", "unit_vectors", "_terms")
+    __slots__ = ("chunk", "text_terms", "bm25_ids", "bm25_weights", "vector", "spans", "unit_vectors", "latent", "_terms")
 
-    def __init__(self, chunk, text_terms, bm25_ids, bm25_weights, vector, spans, unit_vectors) -> None:
-        self.chunk, self.text_terms, self.vector, self.spans = chunk, text_terms, vector, spans
+    def __init__(self, chunk, text_terms, bm25_ids, bm25_weights, vector, spans, unit_vectors, latent) -> None:
+        self.chunk, self.text_terms, self.vector, self.spans, self.latent = chunk, text_terms, vector, spans, latent
         self.bm25_ids = np.frombuffer(bm25_ids, dtype="<i4")
         self.bm25_weights = np.frombuffer(bm25_weights, dtype="<f4")
         self.unit_vectors = np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, len(vector))

@@ -5,8 +5,9 @@ kb.state        the current and the previous generation (one row): switched in t
 kb.generation   a generation's manifest (the same sealed JSON as the index folder's)
 kb.chunk_<g>    a row per chunk (row = build order, as in the index folder): its record (plain
                 columns: no JSON to parse per candidate), its text, the terms of its text (one a
-                line: read ten times faster than text[]) and its sentence units (spans int32 and
-                float16 vectors, bytes: fetched by chunk row for the candidates, never searched)
+                line: read ten times faster than text[]), its sentence units (spans int32 and
+                float16 vectors, bytes) and its latent terms (kb/latent.py: int16 ids, float16
+                weights, bytes): fetched by chunk row for the candidates, never searched
 kb.vector_<g>   a chunk's vector (pgvector), HNSW inner product past EXACT_UP_TO rows: a narrow
                 table, so a scan or the graph's visits never read the wide chunk rows
 kb.bm25_<g>     a chunk's BM25 terms (ids, int32 bytes, ascending) and their weights (bm25s's own
@@ -68,7 +69,7 @@ CREATE TABLE kb.document_{gen} (doc_id text PRIMARY KEY, ord integer NOT NULL, m
 CREATE TABLE kb.chunk_{gen} (row integer PRIMARY KEY, doc_id text NOT NULL, year integer NOT NULL,
     chunk_id text NOT NULL, title text NOT NULL, section text, page integer, start integer NOT NULL,
     "end" integer NOT NULL, years integer[] NOT NULL, text text NOT NULL, terms text NOT NULL,
-    unit_spans bytea NOT NULL, unit_vectors bytea NOT NULL)
+    unit_spans bytea NOT NULL, unit_vectors bytea NOT NULL, latent bytea NOT NULL)
     WITH (toast_tuple_target = 8160);
 CREATE TABLE kb.vector_{gen} (row integer PRIMARY KEY, embedding vector({dim}) NOT NULL);
 CREATE TABLE kb.bm25_{gen} (row integer PRIMARY KEY, terms bytea NOT NULL, weights bytea NOT NULL);
@@ -113,8 +114,19 @@ def postings(bm25, years: np.ndarray):
             yield term, b, part.tobytes(), weights[at:at + BLOCK].tobytes(), years[part].astype("<i2").tobytes()
 
 
+def latent_bytes(ids: np.ndarray, weights: np.ndarray) -> bytes:
+    """A chunk's latent terms (kb/latent.py) as int16 ids then float16 weights; padding dropped."""
+    keep = np.asarray(ids) >= 0
+    return np.asarray(ids, np.int16)[keep].tobytes() + np.asarray(weights, np.float16)[keep].tobytes()
+
+
+def latent_of(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    half = len(data) // 2
+    return np.frombuffer(data[:half], dtype=np.int16), np.frombuffer(data[half:], dtype=np.float16)
+
+
 def write_generation(conn, gen: int, chunks, documents: list[dict], vectors: np.ndarray, bm25,
-                     units: tuple[np.ndarray, np.ndarray], terms_of) -> None:
+                     units: tuple[np.ndarray, np.ndarray], terms_of, latent_terms: tuple[np.ndarray, np.ndarray]) -> None:
     """Fill generation `gen`'s tables (inside the caller's transaction) with binary COPY."""
     from pgvector import Vector
 
@@ -126,15 +138,17 @@ def write_generation(conn, gen: int, chunks, documents: list[dict], vectors: np.
             copy.write_row((d["doc_id"], at, json.dumps(meta, ensure_ascii=False), d["text"]))
     spans, unit_vectors = units
     starts = np.searchsorted(spans[:, 0], np.arange(n + 1)) if n else np.zeros(1, np.int64)
-    cols = 'row, doc_id, year, chunk_id, title, section, page, start, "end", years, text, terms, unit_spans, unit_vectors'
+    cols = 'row, doc_id, year, chunk_id, title, section, page, start, "end", years, text, terms, unit_spans, unit_vectors, latent'
+    latent_ids, latent_weights = latent_terms
     with conn.cursor().copy(f"COPY kb.chunk_{gen} ({cols}) FROM STDIN WITH (FORMAT BINARY)") as copy:
         copy.set_types(["int4", "text", "int4", "text", "text", "text", "int4", "int4", "int4", "int4[]", "text", "text",
-                        "bytea", "bytea"])
+                        "bytea", "bytea", "bytea"])
         for row, c in enumerate(chunks):
             lo, hi = starts[row], starts[row + 1]
             copy.write_row((row, c.doc_id, c.year, c.chunk_id, c.title, c.section, c.page, c.start, c.end, list(c.years),
                             c.text, "\n".join(sorted(terms_of(c))), spans[lo:hi, 1:].astype(np.int32).tobytes(),
-                            np.asarray(unit_vectors[lo:hi], dtype=np.float16).tobytes()))
+                            np.asarray(unit_vectors[lo:hi], dtype=np.float16).tobytes(),
+                            latent_bytes(latent_ids[row], latent_weights[row])))
     with conn.cursor().copy(f"COPY kb.bm25_{gen} (row, terms, weights) FROM STDIN WITH (FORMAT BINARY)") as copy:
         copy.set_types(["int4", "bytea", "bytea"])
         for record in by_chunk(bm25, n):

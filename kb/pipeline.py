@@ -16,14 +16,14 @@ from .answer import StoreIdf, asked, highlight
 from .cache import load_cache, save_cache
 from .confidence import confidence, features, load_calibration
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
-from .embed import Embedder, Progress, content_hash, embed_with_cache
+from .embed import Embedder, Progress, content_hash, embed_corpus
 from .errors import BadQuery, DamagedIndex, IndexMissing, StaleIndex, UnreadableFile
 from .files import file_sha256
 from .lexical import build_bm25, strip_invisible, tokenize
 from .load import MANIFEST, Loaded, load_corpus, scan_corpus
 from .records import Answer, Chunk, Passage
 from .index import check_fresh
-from .retrieve import Filters, make_query, search, unit_similarities
+from .retrieve import Filters, Query, make_query, search, unit_similarities
 from .store import Location, backend
 from .series import Fact, Series, covers, document_facts, find_series, link_series
 from .units import vector_units
@@ -35,7 +35,8 @@ MAX_QUESTION = 1000
 MAX_ARTICLE = 100_000  # characters of a text checked sentence by sentence
 DENSE_WORDS = 24  # words of a text not found that are embedded to search for its closest passages
 SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text",
-            "unit_vectors": "answer units with table headers; a year is no figure"}
+            "unit_vectors": "answer units with table headers; a year is no figure",
+            "headings": "a torn table's labels are no headings"}
 _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
 _SHARE = re.compile(r"\b(percentage|procent|welk deel|what share|which share|tijdig\w*)\b|%", re.I)
 
@@ -56,6 +57,10 @@ class IngestReport:
 def passage_text(chunk: Chunk) -> str:
     """What is embedded and indexed: the chunk with the report and section it stands in."""
     return f"{chunk.title}. {chunk.section}\n{chunk.text}" if chunk.section else f"{chunk.title}.\n{chunk.text}"
+
+
+def latent_cache_name(embedder: Embedder) -> str:
+    return f"{embedder.name}+latent-terms"
 
 
 def corpus_hashes(corpus: Path) -> dict[str, str]:
@@ -107,9 +112,9 @@ def _build(corpus: Path, target, embedder: Embedder, progress: Progress | None) 
     spans = [(row, s, e) for row, (s, e), _ in units]
     unit_texts = [text for _, _, text in units]
     cache = load_cache(target.cache_root, embedder.name)
+    latent_cache = load_cache(target.cache_root, latent_cache_name(embedder)) if embedder.latent_dim else {}
     new = len({content_hash(t) for t in texts} - cache.keys())
-    every = embed_with_cache(embedder, texts + unit_texts, cache, progress)  # one progress bar for both
-    vectors, unit_vectors = every[:len(texts)], every[len(texts):]
+    vectors, unit_vectors, latent = embed_corpus(embedder, texts, unit_texts, cache, latent_cache, progress)
     if not chunks:
         vectors = unit_vectors = np.zeros((0, embedder.dim), dtype=np.float32)
     manifest = {"embedder": embedder.fingerprint, "settings": SETTINGS, "corpus": hashes,
@@ -119,8 +124,10 @@ def _build(corpus: Path, target, embedder: Embedder, progress: Progress | None) 
                   "period": list(d.meta.period), "added": d.meta.added, "page_starts": d.page_starts, "repairs": d.repairs,
                   "text": d.text} for d in loaded.documents]
     target.save(manifest, chunks, documents, vectors, build_bm25(texts),
-                (np.array(spans, dtype=np.int64).reshape(-1, 3), unit_vectors))
+                (np.array(spans, dtype=np.int64).reshape(-1, 3), unit_vectors), latent)
     save_cache(target.cache_root, embedder.name, cache, keep={content_hash(t) for t in texts + unit_texts})
+    if latent_cache:
+        save_cache(target.cache_root, latent_cache_name(embedder), latent_cache, keep={content_hash(t) for t in texts})
     return IngestReport(documents=len(loaded.documents), chunks=len(chunks), embedded=new,
                         skipped=loaded.skipped, skip_counts=loaded.skip_counts, warnings=loaded.warnings,
                         repairs={d.meta.doc_id: d.repairs for d in loaded.documents})
@@ -255,7 +262,7 @@ class KnowledgeBase:
         marked (the Dutch it may translate)."""
         question = check_question(q[:MAX_QUESTION])
         vector = self.embedder.embed_query(" ".join(question.split()[:DENSE_WORDS]))
-        found = self._search(question, vector, k=4 if translation else 3)
+        found = self._search(make_query(question, vector), k=4 if translation else 3)  # no latent terms: a long text
         if translation:
             found = [p for _, p in sorted((self._mark_meaning(vector, p) for p in found), key=lambda m: -m[0])]
         ids = {p.chunk.chunk_id for p in near}
@@ -282,13 +289,18 @@ class KnowledgeBase:
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
         q = check_question(question)
         self.refresh()
-        return self._search(q, self.embedder.embed_query(q), k, Filters(tuple(years), tuple(doc_ids)))
+        return self._search(self.query(q), k, Filters(tuple(years), tuple(doc_ids)))
 
-    def _search(self, q: str, vector: np.ndarray, k: int, filters: Filters = Filters()) -> list[Passage]:
-        query = make_query(q, vector)
+    def query(self, q: str) -> Query:
+        """A checked question embedded (its vector and, when the model has a sparse head, its
+        latent terms) and tokenized, ready for retrieve.search."""
+        latent = self.embedder.latent_terms([q])[0] if self.embedder.latent_dim else None
+        return make_query(q, self.embedder.embed_query(q), latent)
+
+    def _search(self, query: Query, k: int, filters: Filters = Filters()) -> list[Passage]:
         passages = search(self.index, query, k=k, filters=filters)
         self.idf.learn(query.terms)
-        ask = asked(q, list(query.terms), query.years)
+        ask = asked(query.text, list(query.terms), query.years)
         return [dataclasses.replace(p, highlights=highlight(p.chunk.text, ask, self.idf,
                                                              unit_similarities(self.index, p, query.vector)),
                                     cited=self.citation(p.chunk))

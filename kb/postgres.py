@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import pg_bm25, pg_schema
+from . import latent, pg_bm25, pg_schema
 from .errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, KbError
 from .index import FORMAT_VERSION, read_manifest_dict, seal
 from .lexical import tokenize
@@ -28,7 +28,7 @@ FIX = "run `kb --store URL ingest` to build it"
 EF_SEARCH = 300  # HNSW candidates examined per dense search: recall@10 0.980 at 1M chunks (200: 0.950)
 KEEP_ROWS = 1024  # candidates' data kept between questions (about 25 KB each)
 FETCH = ('c.row, doc_id, year, chunk_id, title, section, page, start, "end", c.years, text, c.terms, b.terms, '
-         'b.weights, embedding, unit_spans, unit_vectors')
+         'b.weights, embedding, unit_spans, unit_vectors, latent')
 
 
 def connect(url: str):
@@ -78,7 +78,7 @@ class PostgresBackend:
             self._writer = None
             conn.close()  # ends the session: the advisory lock goes with it
 
-    def save(self, manifest, chunks, documents, vectors, bm25, units) -> None:
+    def save(self, manifest, chunks, documents, vectors, bm25, units, latent_terms=None) -> None:
         """All or nothing: the tables, their indexes and the switch of kb.state in one transaction."""
         import psycopg
 
@@ -93,7 +93,8 @@ class PostgresBackend:
                 gen = conn.execute("INSERT INTO kb.generation (manifest, chunks) VALUES (%s, %s) RETURNING id",
                                    (json.dumps(full, ensure_ascii=False), len(chunks))).fetchone()[0]
                 pg_schema.write_generation(conn, gen, chunks, documents, np.asarray(vectors), bm25, units,
-                                           lambda c: frozenset(tokenize(c.text)))
+                                           lambda c: frozenset(tokenize(c.text)),
+                                           latent.none(len(chunks)) if latent_terms is None else latent_terms)
                 old = conn.execute("SELECT current FROM kb.state FOR UPDATE").fetchone()
                 conn.execute("INSERT INTO kb.state (current, previous) VALUES (%s, %s) ON CONFLICT (one) DO UPDATE "
                              "SET current = EXCLUDED.current, previous = EXCLUDED.previous", (gen, old[0] if old else None))
@@ -223,10 +224,11 @@ class PostgresStore:
                 cur.adapters.register_loader(self.conn.adapters.types["vector"].oid, VectorAsArray)
                 found = self._run(cur, sql, [missing])
             for (row, doc_id, year, chunk_id, title, section, page, start, end, years, text, text_terms, bm25_ids,
-                 bm25_weights, vector, spans, unit_vectors) in found:
+                 bm25_weights, vector, spans, unit_vectors, terms_latent) in found:
                 chunk = Chunk(chunk_id, doc_id, title, year, section, page, start, end, text, tuple(years))
                 self._rows[row] = Row(chunk, text_terms, bm25_ids, bm25_weights, vector,
-                                      np.frombuffer(spans, dtype=np.int32).reshape(-1, 2), unit_vectors)
+                                      np.frombuffer(spans, dtype=np.int32).reshape(-1, 2), unit_vectors,
+                                      pg_schema.latent_of(terms_latent))
         for r in rows:
             self._rows.move_to_end(r)
         while len(self._rows) > max(KEEP_ROWS, len(rows)):
@@ -256,6 +258,10 @@ class PostgresStore:
         if not len(rows):
             return np.zeros(0, np.float32)
         return np.stack([self._row(int(r)).vector for r in rows]) @ np.asarray(vector, dtype=np.float32)
+
+    def latent_scores(self, query: latent.Terms | None, rows: list[int]) -> np.ndarray:
+        ids, weights = latent.pack([self._row(int(r)).latent for r in rows])
+        return latent.scores(ids, weights, query)
 
     def units_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         data = self._row(row)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chunk import mentioned_years
-from .lexical import tokenize
+from .kinds import answer_kind, holds_kind
+from .latent import Terms
+from .lexical import tokenize, word_terms, words
 from .records import Chunk, Passage
 from .store import Store
 
@@ -21,6 +23,8 @@ BM25_WEIGHT = 0.5
 SENTENCE_WEIGHT = 0.5  # the best sentence of a passage, beside the passage as a whole
 YEAR_WEIGHT = 1.0  # a report covering the asked year
 WORDS_WEIGHT = 0.5  # the share of the question's term weight the passage holds
+LATENT_WEIGHT = 1.0  # the e5 sparse head's latent terms shared with the question (kb/latent.py)
+KIND_WEIGHT = 0.5  # the passage holds an answer of the kind asked (a figure for "hoeveel"; kb/kinds.py)
 CANDIDATES = 100  # how deep each ranking is read before fusion
 
 
@@ -30,6 +34,8 @@ class Query:
     vector: np.ndarray
     terms: tuple[str, ...]
     years: tuple[int, ...]
+    latent: Terms | None = None  # the question's latent terms, when the model has a sparse head
+    kind: str = ""  # the kind of answer asked for (kinds.answer_kind)
 
 
 @dataclass(frozen=True)
@@ -41,12 +47,12 @@ class Filters:
         return (not self.years or chunk.year in self.years) and (not self.doc_ids or chunk.doc_id in self.doc_ids)
 
 
-def make_query(text: str, vector: np.ndarray) -> Query:
+def make_query(text: str, vector: np.ndarray, latent: Terms | None = None) -> Query:
     """Years in the question are a hint, scored by year_match, not BM25 terms: otherwise a
     question that shares only its year with a passage would still rank that passage."""
     years = mentioned_years(text)
     terms = tuple(t for t in tokenize(text) if not (t.isdecimal() and int(t) in years))
-    return Query(text=text, vector=vector, terms=terms, years=years)
+    return Query(text=text, vector=vector, terms=terms, years=years, latent=latent, kind=answer_kind(text))
 
 
 def ranking(scores: np.ndarray, allowed: np.ndarray | None, depth: int = CANDIDATES) -> list[int]:
@@ -104,6 +110,15 @@ def vocabulary_coverage(index: Store, query: Query) -> float:
     return sum(t in vocab for t in query.terms) / len(query.terms)
 
 
+def unknown_share(index: Store, text: str) -> float:
+    """Share of the question's content words none of whose terms the corpus uses ("rijbewijs",
+    "UWV"): a question about a subject the reports never mention."""
+    content = [w for w in words(text) if w.isalpha() and len(w) >= 3]
+    known = index.doc_freqs(tuple({t for w in content for t in word_terms(w)}))
+    asked = [w for w in content if word_terms(w)]  # stop words have no terms
+    return sum(not any(t in known for t in word_terms(w)) for w in asked) / len(asked) if asked else 0.0
+
+
 def overlaps(a: Chunk, b: Chunk) -> bool:
     return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
 
@@ -118,6 +133,8 @@ class Weights:
     sentence: float = SENTENCE_WEIGHT
     year: float = YEAR_WEIGHT
     words: float = WORDS_WEIGHT
+    latent: float = LATENT_WEIGHT
+    kind: float = KIND_WEIGHT
 
 
 @dataclass
@@ -131,6 +148,9 @@ class Candidates:
     year: np.ndarray  # year_match, 0..1
     coverage: float  # vocabulary_coverage of the query
     words: np.ndarray  # share of the question's term weight the passage holds, 0..1
+    latent: np.ndarray  # latent terms shared with the question (dot product)
+    kind: np.ndarray  # 1 where the passage holds an answer of the kind asked, else 0
+    unknown: float = 0.0  # unknown_share of the question
 
 
 def candidate_rows(index: Store, query: Query, vector: np.ndarray, filters: Filters) -> np.ndarray:
@@ -150,8 +170,10 @@ def candidates(index: Store, query: Query, filters: Filters = Filters()) -> Cand
                     dtype=np.float32)
     weights = term_weights(index, query.terms)
     words = np.array([term_share(chunk_terms(index, int(r)), weights) for r in rows], dtype=np.float32)
+    kind = np.array([holds_kind(c.text, query.kind) for c in index.chunks_at(rows.tolist())], dtype=np.float32)
     return Candidates(rows, index.bm25_scores(query.terms, rows), dense, sentence, year,
-                      vocabulary_coverage(index, query), words)
+                      vocabulary_coverage(index, query), words, index.latent_scores(query.latent, rows.tolist()), kind,
+                      unknown_share(index, query.text))
 
 
 def term_weights(index: Store, terms: tuple[str, ...]) -> dict[str, float]:
@@ -195,7 +217,7 @@ def fused_scores(c: Candidates, w: Weights = Weights()) -> np.ndarray:
     top = float(c.bm25.max()) if len(c.bm25) else 0.0
     bm25 = c.bm25 / top if top > 0 else np.zeros_like(c.bm25)
     return (w.bm25 * c.coverage * bm25 + w.dense * _minmax(c.dense) + w.sentence * _minmax(c.sentence)
-            + w.year * c.year + w.words * c.words)
+            + w.year * c.year + w.words * c.words + w.latent * _minmax(c.latent) + w.kind * c.kind)
 
 
 def search(index: Store, query: Query, k: int = 5, filters: Filters = Filters(),
@@ -222,7 +244,8 @@ def _why(index: Store, query: Query, c: Candidates, i: int, fused: np.ndarray) -
     return {"fused": round(float(fused[i]), 5), "bm25_score": round(float(c.bm25[i]), 3),
             "dense_score": round(float(c.dense[i]), 4), "sentence_score": round(float(c.sentence[i]), 4),
             "year_hint": round(float(c.year[i]), 3), "term_share": round(float(c.words[i]), 4),
-            "vocabulary_coverage": round(c.coverage, 4), "rarest_missing": round(rarest_missing(index, query, terms), 4),
+            "latent_score": round(float(c.latent[i]), 3), "holds_answer_kind": bool(c.kind[i]),
+            "vocabulary_coverage": round(c.coverage, 4), "unknown_words": round(c.unknown, 4), "rarest_missing": round(rarest_missing(index, query, terms), 4),
             "bm25_terms": sorted(set(query.terms) & terms)}
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ContextManager, Protocol
 
 import numpy as np
 
+from .latent import Terms
 from .records import Chunk
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class Store(Protocol):
 
     def dense_scores(self, vector: np.ndarray, rows: list[int]) -> np.ndarray: ...  # exact cosine per row
 
+    def latent_scores(self, query: Terms | None, rows: list[int]) -> np.ndarray: ...  # float32, latent terms dot
+
     def units_of(self, row: int) -> tuple[np.ndarray, np.ndarray]: ...  # (k, 2) spans, (k, dim) float16
 
     def terms_of(self, row: int) -> frozenset[str]: ...  # the BM25 terms of the chunk's text
@@ -73,7 +76,8 @@ class Backend(Protocol):
     # the one writer: a second one waits (waiting() called once) or, without `waiting`, gets IndexBusy
 
     def save(self, manifest: dict, chunks: list[Chunk], documents: list[dict], vectors: np.ndarray, bm25,
-             units: tuple[np.ndarray, np.ndarray]) -> None: ...
+             units: tuple[np.ndarray, np.ndarray], latent_terms: tuple[np.ndarray, np.ndarray] | None = None) -> None: ...
+    # latent_terms: (chunks, width) ids and weights (kb/latent.py); None: the model has none
 
     def current_manifest(self) -> dict: ...  # checked; IndexMissing, DamagedIndex or StaleIndex
 

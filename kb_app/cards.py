@@ -2,7 +2,6 @@
 row marked), a quote to copy that wraps, why it ranked on request, and a link to read it in context."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from kb.cite import display_text, one_paragraph
@@ -12,7 +11,6 @@ from .common import cite, lang, number, words
 from .tables import grid, row_quote, tables
 
 CONTEXT_PAGE = "kb_app/pages/lees.py"
-ANSWER_STYLE = "background-color: rgba(255, 189, 69, 0.35); font-weight: bold"
 
 
 def segments(text: str) -> list[tuple[str, int, int]]:
@@ -29,36 +27,39 @@ def segments(text: str) -> list[tuple[str, int, int]]:
 
 
 def show_passage(text: str, spans: list[tuple[int, int]]) -> None:
-    """Prose as clean Markdown with the answer highlighted; each table under its title as a grid of
-    its years, the answering row marked in it; a table that will not lay out as lines of text."""
+    """The passage as one Markdown element: prose clean with the answer highlighted; each table under
+    its title as a Markdown table of its years, the answering row marked in it; a table that will not
+    lay out as lines of text. One light element, not a grid per table: a browser draws a card at a
+    fraction of the work a canvas grid (st.dataframe) takes, which eight users on one machine feel."""
     found = {t.start: t for t in tables(text)}
+    parts = []
     for kind, start, end in segments(text):
         local = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
-        if kind == "table":
-            laid_out = grid(text, found[start], spans)
-            if laid_out:
-                show_grid(laid_out)
-                continue
-            st.markdown("  \n".join(clean_marked(*line) for line in _lines(text[start:end], local) if line[0].strip()))
-            continue
-        piece = text[start:end]
-        if piece.strip():
-            st.markdown(clean_marked(piece, local))
+        laid_out = grid(text, found[start], spans) if kind == "table" else None
+        if laid_out:
+            parts.append(grid_markdown(laid_out))
+        elif kind == "table":
+            parts.append("  \n".join(clean_marked(*line) for line in _lines(text[start:end], local) if line[0].strip()))
+        elif text[start:end].strip():
+            parts.append(clean_marked(text[start:end], local))
+    if parts:
+        st.markdown("\n\n".join(p for p in parts if p))
 
 
-def show_grid(table) -> None:
-    """The title above, the years as column names, the answering row marked and coloured."""
+def grid_markdown(table) -> str:
+    """The title in bold above a Markdown table: a column that points at the answering row, the row
+    names, the years as column names; the answering row's cells highlighted. Every cell escaped."""
     t = words()
-    label = table.title or t["row"]
-    columns = [c if c not in (label, t["answer_row"]) else f"{c} " for c in table.columns]
-    frame = pd.DataFrame([{t["answer_row"]: "◀" if hit else "", label: display_text(name), **dict(zip(columns, map(display_text, cells)))}
-                          for name, cells, hit in table.body], columns=[t["answer_row"], label, *columns])
-    hits = [hit for _, _, hit in table.body]
-    styled = frame.style.apply(lambda row: [ANSWER_STYLE if hits[row.name] else ""] * len(row), axis=1)
-    if table.title:
-        st.markdown(f"**{md_escape(table.title)}**")
-    st.dataframe(styled, hide_index=True, width="stretch",
-                 column_config={t["answer_row"]: st.column_config.TextColumn(width=70)})
+
+    def cell(text: str, hit: bool) -> str:
+        shown = md_escape(display_text(text)).replace("\n", " ")
+        return f":orange-background[**{shown}**]" if hit and shown else shown
+
+    header = [t["answer_row"], md_escape(table.title or t["row"]), *map(md_escape, table.columns)]
+    rows = [["◀" if hit else "", cell(name, hit), *(cell(c, hit) for c in cells)] for name, cells, hit in table.body]
+    lines = ["| " + " | ".join(r) + " |" for r in [header, [":-:", "---", *["--:"] * len(table.columns)], *rows]]
+    title = f"**{md_escape(table.title)}**\n\n" if table.title else ""
+    return title + "\n".join(lines)
 
 
 def _lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, list[tuple[int, int]]]]:
@@ -112,11 +113,11 @@ def card(kb, passage, key: str) -> None:
         show_passage(c.text, passage.highlights)
         st.caption(t["copy"])
         st.code(quote_text(kb, passage), language=None, wrap_lines=True)
-        left, right = st.columns([1, 3])
-        left.page_link(CONTEXT_PAGE, label=t["context"], query_params=context_params(c))
-        if passage.why:
-            with right.popover(t["why"]):
-                st.markdown(why_lines(passage.why))
+        with st.container(horizontal=True, vertical_alignment="center"):  # one row, not three column blocks
+            st.page_link(CONTEXT_PAGE, label=t["context"], query_params=context_params(c), width="content")
+            if passage.why:
+                with st.popover(t["why"]):
+                    st.markdown(why_lines(passage.why))
 
 
 def context_params(chunk) -> dict:

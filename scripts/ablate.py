@@ -29,7 +29,7 @@ def main(paths: list[str]) -> None:
     prepared: dict[str, list] = {"tune": [], "frozen": []}
     for case in (c for p in paths for c in read_cases(Path(p)) if c.answerable):
         q = check_question(case.question)
-        cand = candidates(kb.index, make_query(q, kb.embedder.embed_query(q)))
+        cand = candidates(kb.index, kb.query(q))
         good = np.array([answers(case, kb.index.chunks[r].year, kb.index.chunks[r].text) for r in cand.rows])
         prepared[half(case.case_id)].append((cand, good))
     print(f"{'variant':<38}{'tune hit@1':>11}{'hit@5':>7}{'frozen hit@1':>14}{'hit@5':>7}")

@@ -36,7 +36,7 @@ def training_lists(kb: KnowledgeBase, paths: list[str], which: str = "tune") -> 
     out = []
     for case in (c for c in cases_of(paths, which) if c.answerable):
         q = check_question(case.question)
-        query = make_query(q, kb.embedder.embed_query(q))
+        query = kb.query(q)
         ask = Asked(frozenset(query.terms), answer_kind(q), query.years)
         for p in search(kb.index, query, k=10, filters=Filters()):
             text = p.chunk.text

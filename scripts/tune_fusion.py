@@ -19,8 +19,8 @@ from kb.evaluate import answers, cases_of
 from kb.pipeline import KnowledgeBase, check_question
 from kb.retrieve import Weights, candidates, fused_scores, make_query
 
-GRID = {"bm25": (0.0, 0.25, 0.5, 1.0, 1.5), "dense": (0.5, 1.0, 1.5), "sentence": (0.0, 0.5, 1.0), "year": (0.25, 0.5, 1.0),
-        "words": (0.0, 0.5, 1.0, 1.5)}
+GRID = {"bm25": (0.25, 0.5, 1.0), "dense": (0.5, 1.0, 1.5), "sentence": (0.0, 0.5, 1.0), "year": (0.5, 1.0),
+        "words": (0.0, 0.5, 1.0), "latent": (0.0, 0.5, 1.0, 1.5, 2.0), "kind": (0.0, 0.25, 0.5, 1.0)}
 
 
 def main(paths: list[str]) -> None:
@@ -29,7 +29,7 @@ def main(paths: list[str]) -> None:
     prepared = []
     for case in cases:
         q = check_question(case.question)
-        cand = candidates(kb.index, make_query(q, kb.embedder.embed_query(q)))
+        cand = candidates(kb.index, kb.query(q))
         good = np.array([answers(case, kb.index.chunks[r].year, kb.index.chunks[r].text) for r in cand.rows])
         prepared.append((cand, good))
     results = []

@@ -1,5 +1,5 @@
 """Chunking: sections from structure, tables whole with their title, exact spans."""
-from kb.chunk import CHUNK_SIZE, chunk_document, find_sections
+from kb.chunk import CHUNK_SIZE, chunk_document, find_headings, find_sections
 from kb.load import load_corpus
 
 from conftest import CORPUS
@@ -70,3 +70,15 @@ def test_chunks_know_the_years_they_mention():
 def test_repaired_text_reaches_the_chunks():
     text = " ".join(c.text for c in chunks_of("ind-jaarverslag-2016"))
     assert "fluctuaties" in text and "fl uctuaties" not in text
+
+
+def test_a_torn_tables_label_lines_are_not_headings():
+    # the 2011 PDF text: a title, the label column (one label wrapped over two lines), then the values
+    text = ("Een alinea over procedures die lang genoeg is om een echte\ntekst te zijn, zoals in het jaarverslag van\n"
+            "de IND over 2011 de alinea's lopen, met een punt aan het eind.\n\n"
+            "Procesvertegenwoordiging\n•  Aantal procedures beroep\n\n•  Aantal procedures hoger beroep Habeas \n\n"
+            "Corpus\n\n 2011 2010\n\n 17.100 18.000\n\n 1.800 1.500\n\nAsielinstroom\n•  Aanvragen in AA 1e aanvraag\n\n"
+            "Totaal\n\n•  Aanvragen buiten AA\n\n 2011 2010\n\n 9.000 8.000\n\n 1.000 900\n")
+    titles = [h.title for h in find_headings(text)]
+    assert "Procesvertegenwoordiging" in titles and "Asielinstroom" in titles
+    assert "Corpus" not in titles and "Totaal" not in titles  # labels: the values stay with them

@@ -58,14 +58,15 @@ def test_highlights_are_spans_inside_the_text(text, question, wants_number):
 
 @SETTINGS
 @given(st.lists(st.tuples(st.floats(0, 50), st.floats(-1, 1), st.floats(-1, 1), st.sampled_from([0.0, 0.5, 1.0]),
-                          st.floats(0, 1)), min_size=1, max_size=40), st.floats(0, 1))
+                          st.floats(0, 1), st.floats(0, 500), st.sampled_from([0.0, 1.0])), min_size=1, max_size=40),
+       st.floats(0, 1))
 def test_fused_scores_are_finite_and_bounded(rows, coverage):
-    bm25, dense, sentence, year, words = (np.array(col, dtype=np.float32) for col in zip(*rows))
-    c = Candidates(np.arange(len(rows)), bm25, dense, sentence, year, coverage, words)
+    bm25, dense, sentence, year, words, latent, kind = (np.array(col, dtype=np.float32) for col in zip(*rows))
+    c = Candidates(np.arange(len(rows)), bm25, dense, sentence, year, coverage, words, latent, kind)
     w = Weights()
     scores = fused_scores(c, w)
     assert np.isfinite(scores).all() and (scores >= -1e-6).all()
-    assert (scores <= w.bm25 + w.dense + w.sentence + w.year + w.words + 1e-5).all()
+    assert (scores <= w.bm25 + w.dense + w.sentence + w.year + w.words + w.latent + w.kind + 1e-5).all()
 
 
 @SETTINGS

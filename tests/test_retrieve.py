@@ -16,10 +16,12 @@ def ask_for(*terms: str, kind: str = "") -> Asked:
 def test_fusion_keeps_a_clear_lead_that_rank_fusion_flattens():
     # row 0: far ahead in BM25, last in meaning; row 1 and 2: middling in both
     c = Candidates(rows=np.array([0, 1, 2]), bm25=np.array([12.0, 3.0, 3.2]), dense=np.array([0.80, 0.84, 0.83]),
-                   sentence=np.array([0.80, 0.84, 0.83]), year=np.zeros(3), coverage=1.0, words=np.array([1.0, 0.5, 0.5]))
+                   sentence=np.array([0.80, 0.84, 0.83]), year=np.zeros(3), coverage=1.0, words=np.array([1.0, 0.5, 0.5]),
+                   latent=np.zeros(3), kind=np.zeros(3))
     scores = fused_scores(c, Weights(bm25=1.0, dense=0.5, sentence=0.5, year=1.0, words=0.5))
     assert int(np.argmax(scores)) == 0
-    english = Candidates(c.rows, c.bm25, c.dense, c.sentence, c.year, coverage=0.0, words=np.zeros(3))
+    english = Candidates(c.rows, c.bm25, c.dense, c.sentence, c.year, coverage=0.0, words=np.zeros(3),
+                         latent=np.zeros(3), kind=np.zeros(3))
     assert int(np.argmax(fused_scores(english))) == 1  # no Dutch words matched: meaning leads
 
 

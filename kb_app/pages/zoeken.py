@@ -68,9 +68,11 @@ def results(kb, question: str, years: list[int], docs: list[str], k: int, t: dic
         st.warning(t["no_answer"])
     if answer.facts:
         facts_box(kb, answer.facts, t)
-    export_buttons(kb, question, [(question, p) for p in answer.passages])
+    export_slot = st.container()  # above the cards on the page, filled after them: the first card goes out first
     for i, passage in enumerate(answer.passages):
         card(kb, passage, key=f"r{i}")
+    with export_slot:
+        export_buttons(kb, question, [(question, p) for p in answer.passages])
 
 
 def main() -> None:

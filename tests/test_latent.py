@@ -1,0 +1,43 @@
+"""Latent terms: the packing and scoring maths, and the bundled model's sparse head in an index."""
+import numpy as np
+
+from kb import latent
+from kb.index import open_index
+
+
+def test_a_row_scores_the_weighted_terms_it_shares_with_the_question():
+    ids, weights = latent.pack([(np.array([3, 7, 9]), np.array([0.5, 2.0, 1.0])), (np.array([1]), np.array([4.0]))], width=4)
+    assert ids.tolist() == [[7, 9, 3, -1], [1, -1, -1, -1]]  # strongest first, padded
+    query = (np.array([7, 1, 42]), np.array([1.0, 0.25, 9.0]))
+    assert np.allclose(latent.scores(ids, weights, query), [2.0, 1.0])  # padding and unshared ids count nothing
+    assert latent.scores(ids, weights, None).tolist() == [0.0, 0.0]
+
+
+def test_packing_keeps_the_strongest_terms_when_a_text_has_more_than_fit():
+    ids, weights = latent.pack([(np.arange(6), np.array([1.0, 6.0, 2.0, 5.0, 3.0, 4.0]))], width=3)
+    assert ids.tolist() == [[1, 3, 5]] and weights.astype(float).tolist() == [[6.0, 5.0, 4.0]]
+
+
+def test_cached_rows_come_back_as_the_same_terms():
+    terms = (np.array([5, 300, 16000]), np.array([0.75, 1.5, 0.25]))
+    ids, weights = latent.from_rows([latent.as_row(terms), latent.as_row(terms)])
+    assert ids.shape == (2, latent.WIDTH) and ids.dtype == np.int16
+    assert np.allclose(latent.scores(ids, weights, terms), [0.75**2 + 1.5**2 + 0.25**2] * 2, atol=1e-2)
+
+
+def test_shapes_that_disagree_with_the_chunks_do_not_fit():
+    ids, weights = latent.pack([(np.array([1]), np.array([1.0]))])
+    assert latent.fits(ids, weights, 1)
+    assert not latent.fits(ids, weights, 2)
+    assert not latent.fits(ids, weights[:, :3], 1)
+    assert latent.fits(*latent.none(3), 3)  # a model without a sparse head stores none
+
+
+def test_the_bundled_model_gives_every_chunk_latent_terms_a_question_meets(slice_paths, slice_kb, embedder):
+    assert embedder.latent_dim > 0
+    index = open_index(slice_paths[1])
+    assert index.latent_ids.shape == (len(index.chunks), latent.WIDTH)
+    assert ((index.latent_ids >= 0).sum(axis=1) > 50).all()  # a passage has many terms, not a few
+    top = slice_kb.ask("Hoeveel klachten kwamen er binnen bij de IND?", k=3)
+    assert top[0].why["latent_score"] > 0
+    assert index.manifest["embedder"]["latent_dim"] == embedder.latent_dim
