@@ -43,13 +43,13 @@ sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "tests")]
 
 import pg  # noqa: E402
 from pg import Server  # noqa: E402
-from scale_bench import memory_mb, prepare, synthesise, synthetic_units, timed  # noqa: E402
+from scale_bench import memory_mb, prepare, question_queries, synthesise, synthetic_latent, synthetic_units, timed  # noqa: E402
 
 from kb import pg_bm25, pg_schema  # noqa: E402
 from kb import postgres as pgstore  # noqa: E402
 from kb.lexical import build_bm25  # noqa: E402
 from kb.pipeline import SETTINGS, passage_text  # noqa: E402
-from kb.retrieve import CANDIDATES, Filters, make_query, search  # noqa: E402
+from kb.retrieve import CANDIDATES, Filters, search  # noqa: E402
 from kb.store import backend  # noqa: E402
 
 READERS = 8
@@ -77,7 +77,7 @@ def build(work: Path, url: str, n: int) -> dict:
     manifest = {"embedder": {"model": "synthetic"}, "settings": SETTINGS, "corpus": {}}
     started = time.perf_counter()
     with target.building():
-        target.save(manifest, chunks, documents, vecs, bm25, synthetic_units(chunks, vecs))
+        target.save(manifest, chunks, documents, vecs, bm25, synthetic_units(chunks, vecs), synthetic_latent(work, n))
     save_s = time.perf_counter() - started
     conn = pgstore.connect(url)
     gen = conn.execute("SELECT current FROM kb.state").fetchone()[0]
@@ -90,8 +90,7 @@ def build(work: Path, url: str, n: int) -> dict:
 
 
 def queries(work: Path):
-    qvecs = np.load(work / "queries.npy")
-    return [make_query(q, v) for q, v in zip(json.loads((work / "queries.json").read_text("utf-8")), qvecs)]
+    return question_queries(work)
 
 
 def serve(work: Path, url: str, runs: int) -> dict:

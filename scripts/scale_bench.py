@@ -34,7 +34,7 @@ import numpy as np
 
 from kb import index as store
 from kb.cache import load_cache
-from kb import vectors
+from kb import latent, vectors
 from kb.chunk import mentioned_years
 from kb.units import vector_units
 from kb.embed import content_hash, get_embedder
@@ -64,6 +64,9 @@ def prepare(work: Path) -> float:
     (work / "base.json").write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
     questions = [c.question for path in QUESTION_SETS if path.exists() for c in read_cases(path)]
     np.save(work / "queries.npy", np.stack([embedder.embed_query(q) for q in questions]))
+    np.save(work / "base_latent_ids.npy", real.latent_ids)
+    np.save(work / "base_latent_weights.npy", real.latent_weights)
+    np.save(work / "queries_latent.npy", np.stack([latent.as_row(t) for t in embedder.latent_terms(questions)]))
     (work / "queries.json").write_text(json.dumps(questions, ensure_ascii=False), "utf-8")
     sample = [passage_text(c) for c in real.chunks[:64]]
     started = time.perf_counter()
@@ -90,6 +93,23 @@ def mixed_vector(rng: np.random.Generator, sources: np.ndarray, weights: np.ndar
     noise = rng.standard_normal(sources.shape[1]).astype(np.float32)
     v = weights @ sources + NOISE * noise / np.linalg.norm(noise)
     return v / np.linalg.norm(v)
+
+
+def synthetic_latent(work: Path, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each synthetic chunk's latent terms: those of the real passage it is built around (row
+    r's first source is real passage r mod the corpus size; see synthesise): the sizes, and so
+    the work of storing, fetching and scoring them, are real."""
+    ids, weights = np.load(work / "base_latent_ids.npy"), np.load(work / "base_latent_weights.npy")
+    first = np.arange(n) % len(ids)
+    return ids[first], weights[first]
+
+
+def question_queries(work: Path) -> list:
+    """The real questions as kb makes them: vector, terms and latent terms."""
+    qvecs, rows = np.load(work / "queries.npy"), np.load(work / "queries_latent.npy")
+    questions = json.loads((work / "queries.json").read_text("utf-8"))
+    terms = [(r[0][r[0] >= 0].astype(np.int64), r[1][r[0] >= 0]) for r in rows]
+    return [make_query(q, v, t) for q, v, t in zip(questions, qvecs, terms)]
 
 
 def synthesise(work: Path, n: int, seed: int = 0) -> tuple[list[Chunk], list[dict], np.ndarray]:
@@ -132,7 +152,8 @@ def build(work: Path, n: int) -> dict:
     bm25_s = time.perf_counter() - started
     manifest = {"embedder": {"model": "synthetic"}, "settings": SETTINGS, "corpus": {}}
     with store.building(root):
-        gen = store.save_index(root, manifest, chunks, documents, vecs, bm25, synthetic_units(chunks, vecs))
+        gen = store.save_index(root, manifest, chunks, documents, vecs, bm25, synthetic_units(chunks, vecs),
+                               synthetic_latent(work, n))
     seconds = time.perf_counter() - started
     disk = sum(p.stat().st_size for p in gen.rglob("*") if p.is_file())
     return {"chunks": n, "build_s": seconds, "bm25_s": bm25_s, "disk_mb": disk / 2**20,
@@ -170,7 +191,7 @@ def serve(work: Path, n: int, runs: int) -> dict:
     open_s = time.perf_counter() - started
     serve_mb = memory_mb("VmRSS")
     qvecs = np.load(work / "queries.npy")
-    queries = [make_query(q, v) for q, v in zip(json.loads((work / "queries.json").read_text("utf-8")), qvecs)]
+    queries = question_queries(work)
     pick = lambda i: queries[i % len(queries)]  # noqa: E731
     result = {"open_s": open_s, "serve_mb": serve_mb, "bytes_per_chunk": (serve_mb - baseline) * 2**20 / n,
               "bm25": timed(lambda i: index.bm25_top(pick(i).terms, Filters(), CANDIDATES), runs),
