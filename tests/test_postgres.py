@@ -36,6 +36,18 @@ def test_both_stores_give_the_same_passages_scores_marks_and_reasons(slice_paths
     assert pg.index.documents.keys() == folder.index.documents.keys() and pg.index.chunks == folder.index.chunks
 
 
+def slice_in_both(pg_url, tmp_path, monkeypatch) -> tuple:
+    """The slice corpus in Postgres and in a folder (fake embedder), and the list every posting
+    block read the Postgres pool makes is appended to."""
+    corpus = write_slice_corpus(tmp_path / "corpus")
+    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
+    ingest(corpus, tmp_path / "index", FakeEmbedder(), cache=tmp_path / "cache")
+    pg, folder = backend(pg_url).open(), backend(tmp_path / "index").open()
+    read = []
+    monkeypatch.setattr(pg, "_blocks", lambda plan, blocks=pg._blocks: read.append(plan) or blocks(plan))
+    return pg, folder, read
+
+
 @pytest.mark.parametrize("resolve", [0, 1000])
 def test_the_bm25_pool_reads_few_blocks_and_is_the_exact_top(pg_url, tmp_path, monkeypatch, resolve):
     """Blocks of one posting, so common terms have many and the pool must stop early: the rows
@@ -43,12 +55,7 @@ def test_the_bm25_pool_reads_few_blocks_and_is_the_exact_top(pg_url, tmp_path, m
     `resolve` 0 it reads until every row is settled, with 1000 it settles rows from their weights."""
     monkeypatch.setattr(pg_schema, "BLOCK", 1)
     monkeypatch.setattr(pg_bm25, "RESOLVE", resolve)
-    corpus = write_slice_corpus(tmp_path / "corpus")
-    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
-    ingest(corpus, tmp_path / "index", FakeEmbedder(), cache=tmp_path / "cache")
-    pg, folder = backend(pg_url).open(), backend(tmp_path / "index").open()
-    read = []
-    monkeypatch.setattr(pg, "_blocks", lambda plan, blocks=pg._blocks: read.append(plan) or blocks(plan))
+    pg, folder, read = slice_in_both(pg_url, tmp_path, monkeypatch)
     filters = [Filters(), Filters(years=(2016,)), Filters(doc_ids=("ind-jaarverslag-2011",)),
                Filters(years=(2011, 2012), doc_ids=("ind-jaarverslag-2011",))]
     for question in QUESTIONS + ["klachten klachten over de afhandeling", "de het een", "asielaanvragen nareis zwolle"]:
@@ -66,12 +73,7 @@ def test_past_its_budget_the_bm25_pool_stops_reading_and_keeps_the_best_it_settl
     monkeypatch.setattr(pg_schema, "BLOCK", 1)
     monkeypatch.setattr(pg_bm25, "EXACT_BLOCKS", 0)
     monkeypatch.setattr(pg_bm25, "BUDGET", 4)
-    corpus = write_slice_corpus(tmp_path / "corpus")
-    ingest(corpus, pg_url, FakeEmbedder(), cache=tmp_path / "cache")
-    ingest(corpus, tmp_path / "index", FakeEmbedder(), cache=tmp_path / "cache")
-    pg, folder = backend(pg_url).open(), backend(tmp_path / "index").open()
-    read = []
-    monkeypatch.setattr(pg, "_blocks", lambda plan, blocks=pg._blocks: read.append(plan) or blocks(plan))
+    pg, folder, read = slice_in_both(pg_url, tmp_path, monkeypatch)
     terms = tuple(tokenize("klachten klachten over de afhandeling van aanvragen"))
     found = pg.bm25_top(terms, Filters(), 3)
     every = sum(pg.doc_freqs(terms).values())  # blocks of one posting
