@@ -44,7 +44,26 @@ def answer_kind(question: str) -> str:
     return min(found)[2] if found else ""
 
 
+_UNIT = re.compile(rf"\s+{_TIME_UNITS}\b", re.I)
+_LAST_WORD = re.compile(r"\S+$")
+_COUNT_WORD = re.compile(_COUNT, re.I)
+
+
 def holds_kind(text: str, kind: str) -> bool:
     """Whether the text holds an answer of the kind asked for."""
+    if kind == "duration":
+        return holds_duration(text)
     form = next((form for name, _, form in KINDS if name == kind), None)
     return form is not None and form.search(text) is not None
+
+
+def holds_duration(text: str) -> bool:
+    """The duration form, found from its time unit backwards: the form itself, tried at every
+    word ("\\w*(twee|...)"), took 17 ms over a question's 120 candidate passages."""
+    for m in _UNIT.finditer(text):
+        before = text[max(0, m.start() - 40):m.start()]
+        word = _LAST_WORD.search(before)
+        count = word.group().lstrip("([‘'\"“") if word else ""
+        if _COUNT_WORD.fullmatch(count) or (count.lower() == "paar" and before[:word.start()].lower().endswith("een ")):
+            return True
+    return False

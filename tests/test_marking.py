@@ -2,7 +2,7 @@
 import pytest
 
 from kb.answer import asked, highlight
-from kb.kinds import answer_kind, holds_kind
+from kb.kinds import KINDS, answer_kind, holds_kind
 from kb.lexical import tokenize
 from kb.marking import FEATURES, Asked, load_weights, unit_features
 
@@ -56,3 +56,13 @@ def test_the_figure_that_answers_is_marked_not_the_sentence_repeating_the_questi
     q = "Hoeveel vergunningen zijn ingetrokken na het onderzoek naar fotofraude?"
     [span] = highlight(text, asked(q, tokenize(q)), {})
     assert text[span[0]:span[1]] == "In totaal zijn er 67 vergunningen ingetrokken."
+
+
+def test_a_duration_is_a_count_before_a_time_unit():
+    form = next(f for name, _, f in KINDS if name == "duration")
+    held = ["binnen 3 jaar", "(8 weken)", "een paar maanden later", "na enkele dagen", "anderhalf jaar",
+            "vijfentwintig uur", "1,5 years"]
+    not_held = ["jaar 3", "paar weken", "het jaar 2016", "in de maanden daarna", "drie"]
+    assert all(holds_kind(t, "duration") for t in held)
+    assert not any(holds_kind(t, "duration") for t in not_held)
+    assert [holds_kind(t, "duration") for t in held + not_held] == [bool(form.search(t)) for t in held + not_held]
