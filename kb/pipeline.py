@@ -16,7 +16,7 @@ from .answer import StoreIdf, asked, highlight
 from .cache import load_cache, save_cache
 from .confidence import confidence, features, load_calibration
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
-from .embed import Embedder, Progress, content_hash, embed_corpus
+from .embed import Embedder, Progress, content_hash, embed_corpus, missing
 from .errors import BadQuery, DamagedIndex, IndexMissing, StaleIndex, UnreadableFile
 from .files import file_sha256
 from .lexical import build_bm25, strip_invisible, tokenize
@@ -113,7 +113,7 @@ def _build(corpus: Path, target, embedder: Embedder, progress: Progress | None) 
     unit_texts = [text for _, _, text in units]
     cache = load_cache(target.cache_root, embedder.name)
     latent_cache = load_cache(target.cache_root, latent_cache_name(embedder)) if embedder.latent_dim else {}
-    new = len({content_hash(t) for t in texts} - cache.keys())
+    new = missing(texts, cache)
     vectors, unit_vectors, latent = embed_corpus(embedder, texts, unit_texts, cache, latent_cache, progress)
     if not chunks:
         vectors = unit_vectors = np.zeros((0, embedder.dim), dtype=np.float32)

@@ -163,14 +163,14 @@ def candidates(index: Store, query: Query, filters: Filters = Filters()) -> Cand
     vector = np.asarray(query.vector, dtype=np.float32)
     rows = candidate_rows(index, query, vector, filters)
     index.fetch(rows.tolist())
+    chunks = index.chunks_at(rows.tolist())
     dense = index.dense_scores(vector, rows.tolist())
     best = best_sentence_scores(index, vector, set(rows.tolist()))
     sentence = np.array([best.get(int(r), float(d)) for r, d in zip(rows, dense)], dtype=np.float32)
-    year = np.array([year_match(c, index.period(c.doc_id), query.years) for c in index.chunks_at(rows.tolist())],
-                    dtype=np.float32)
+    year = np.array([year_match(c, index.period(c.doc_id), query.years) for c in chunks], dtype=np.float32)
     weights = term_weights(index, query.terms)
     words = np.array([term_share(chunk_terms(index, int(r)), weights) for r in rows], dtype=np.float32)
-    kind = np.array([holds_kind(c.text, query.kind) for c in index.chunks_at(rows.tolist())], dtype=np.float32)
+    kind = np.array([holds_kind(c.text, query.kind) for c in chunks], dtype=np.float32)
     return Candidates(rows, index.bm25_scores(query.terms, rows), dense, sentence, year,
                       vocabulary_coverage(index, query), words, index.latent_scores(query.latent, rows.tolist()), kind,
                       unknown_share(index, query.text))
@@ -245,7 +245,8 @@ def _why(index: Store, query: Query, c: Candidates, i: int, fused: np.ndarray) -
             "dense_score": round(float(c.dense[i]), 4), "sentence_score": round(float(c.sentence[i]), 4),
             "year_hint": round(float(c.year[i]), 3), "term_share": round(float(c.words[i]), 4),
             "latent_score": round(float(c.latent[i]), 3), "holds_answer_kind": bool(c.kind[i]),
-            "vocabulary_coverage": round(c.coverage, 4), "unknown_words": round(c.unknown, 4), "rarest_missing": round(rarest_missing(index, query, terms), 4),
+            "vocabulary_coverage": round(c.coverage, 4), "unknown_words": round(c.unknown, 4),
+            "rarest_missing": round(rarest_missing(index, query, terms), 4),
             "bm25_terms": sorted(set(query.terms) & terms)}
 
 
