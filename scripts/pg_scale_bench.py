@@ -89,15 +89,11 @@ def build(work: Path, url: str, n: int) -> dict:
             "hnsw_mb": hnsw / 2**20, "peak_build_mb": memory_mb("VmHWM")}
 
 
-def queries(work: Path):
-    return question_queries(work)
-
-
 def serve(work: Path, url: str, runs: int) -> dict:
     baseline = memory_mb("VmRSS")
     store = backend(url).open()
     opened = memory_mb("VmRSS")
-    qs = queries(work)
+    qs = question_queries(work)
     pick = lambda i: qs[i % len(qs)]  # noqa: E731
     first = timed(lambda i: search(store, pick(i), k=5), len(qs))  # every question once, from a cold cache
     result = {"open_mb": opened - baseline, "hybrid_first": first,
@@ -148,7 +144,7 @@ def every_block_top(store, terms: tuple[str, ...], depth: int) -> list[int]:
 
 def reader(args: tuple) -> list[float]:
     work, url, runs, seed = args
-    store, qs = backend(url).open(), queries(Path(work))
+    store, qs = backend(url).open(), question_queries(Path(work))
     times = []
     for i in range(runs):
         started = time.perf_counter()
