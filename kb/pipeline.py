@@ -294,8 +294,7 @@ class KnowledgeBase:
     def query(self, q: str) -> Query:
         """A checked question embedded (its vector and, when the model has a sparse head, its
         latent terms) and tokenized, ready for retrieve.search."""
-        latent = self.embedder.latent_terms([q])[0] if self.embedder.latent_dim else None
-        return make_query(q, self.embedder.embed_query(q), latent)
+        return make_query(q, *self.embedder.embed_question(q))
 
     def _search(self, query: Query, k: int, filters: Filters = Filters()) -> list[Passage]:
         passages = search(self.index, query, k=k, filters=filters)

@@ -1,4 +1,6 @@
 """Latent terms: the packing and scoring maths, and the bundled model's sparse head in an index."""
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from kb import latent
@@ -50,3 +52,13 @@ def test_stored_terms_side_by_side_score_as_packed():
     assert latent.padded(terms)[0].shape == (2, 2)
     assert np.allclose(latent.scores(*latent.padded(terms), query), latent.scores(*latent.pack(terms), query))
     assert latent.padded([])[0].shape == (0, 0)
+
+
+def test_a_questions_two_passes_side_by_side_give_what_they_give_one_after_the_other(embedder):
+    questions = ["tijdige afhandeling klachten 2012", "How many asylum applications were there in 2023?"] * 3
+    with ThreadPoolExecutor(3) as users:  # several users at once share the two threads
+        together = list(users.map(embedder.embed_question, questions))
+    for question, (vector, terms) in zip(questions, together):
+        alone = embedder.embed_query(question), embedder.latent_terms([question])[0]
+        assert np.allclose(vector, alone[0], atol=1e-6)
+        assert np.array_equal(terms[0], alone[1][0]) and np.allclose(terms[1], alone[1][1])
