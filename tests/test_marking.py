@@ -66,3 +66,14 @@ def test_a_duration_is_a_count_before_a_time_unit():
     assert all(holds_kind(t, "duration") for t in held)
     assert not any(holds_kind(t, "duration") for t in not_held)
     assert [holds_kind(t, "duration") for t in held + not_held] == [bool(form.search(t)) for t in held + not_held]
+
+
+@pytest.mark.parametrize("kind, held, not_held", [
+    ("number", ["in 2011 waren het 67 zaken", "Tachtig procent", "(3)", "in 2011.5"],
+     ["Een voorbeeld uit 2011.", "zeshonderdvijftig", "nummer twaalfde", "jaren 1990-2000"]),
+    ("date", ["Op 1 Januari", "sinds 2016", "in mei"], ["meimaand", "nummer 2300", "twee"]),
+])
+def test_the_faster_forms_of_number_and_date_agree_with_their_patterns(kind, held, not_held):
+    form = next(f for name, _, f in KINDS if name == kind)
+    assert all(holds_kind(t, kind) for t in held) and not any(holds_kind(t, kind) for t in not_held)
+    assert [holds_kind(t, kind) for t in held + not_held] == [bool(form.search(t)) for t in held + not_held]
