@@ -31,7 +31,10 @@ KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("date", re.compile(r"\b(wanneer|sinds wanneer|welke datum|in welk jaar|per wanneer|when|since when|what year)\b",
                         re.I),
      re.compile(rf"\b({_MONTHS}|(?:19|20)\d\d)\b", re.I)),
-    ("name", re.compile(r"\b(wie|who)\b", re.I), re.compile(r"(?<=[a-zà-ý,:][ \n])[A-Z][a-zà-ý]+(?: [A-Z][a-zà-ý]+)+")),
+    # a name: two capitalised words or more, Dutch "van der" between them, after a word (not a
+    # sentence's first word), across the " \n" of a PDF's line ends
+    ("name", re.compile(r"\b(wie|who)\b", re.I),
+     re.compile(r"[A-Za-zà-ý,:]\s+[A-Z][a-zà-ý]+(?:\s+(?:(?:van|de|der|den|ter|ten|te)\s+)*[A-Z][a-zà-ý]+)+")),
     ("reason", re.compile(r"\b(waarom|hoe verklaart|hoe komt het|welke oorza\w*|welke reden\w*|why|what caused|"
                           r"what reasons?|how does .{1,40} explain)\b", re.I),
      re.compile(r"\b(doordat|omdat|vanwege|dankzij|daardoor|veroorzaakt|oorza\w*|reden\w*|verklaring\w*|"

@@ -77,3 +77,9 @@ def test_the_faster_forms_of_number_and_date_agree_with_their_patterns(kind, hel
     form = next(f for name, _, f in KINDS if name == kind)
     assert all(holds_kind(t, kind) for t in held) and not any(holds_kind(t, kind) for t in not_held)
     assert [holds_kind(t, kind) for t in held + not_held] == [bool(form.search(t)) for t in held + not_held]
+
+
+def test_a_name_reads_across_a_pdf_line_end_and_dutch_particles():
+    assert holds_kind("De Raad staat onder voorzitterschap van \nJaap Boonstra, hoogleraar.", "name")
+    assert holds_kind("Tijdens het ontbijt was de directeur Nanette van Schelven \naanwezig.", "name")
+    assert not holds_kind("Het aantal aanvragen daalde. De IND besliste sneller.", "name")
