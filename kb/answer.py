@@ -11,7 +11,7 @@ from .records import Passage
 from .units import Span, answer_units, can_answer, strip_span, tab_header, title_header, with_header, word_finder
 
 LARGE_TEXT = 20_000  # past this, only the blocks holding a word that meets the query are cut into units
-NEAR = 0.5  # a neighbouring unit at least this likely, relative to the best one, is marked with it
+NEAR = 0.5  # a unit at least this likely, relative to the best one, is marked with it
 # A sentence opening with one of these leans on the sentence before it ("Dit komt door ...").
 _LEANS_BACK = re.compile(r"^[‘'\"“(]?(dit|deze|dat|die|daar\w*|hier\w*|zo|toch|ook|bovendien|verder|daarnaast|"
                          r"wel|maar|hij|zij|ze|hun|haar)\b", re.I)
@@ -23,8 +23,9 @@ def asked(question: str, terms: list[str], years: tuple[int, ...] = ()) -> Asked
 
 def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span, float] | None = None) -> list[Span]:
     """The unit the fitted marking model (marking.py) rates most likely to answer, with its table
-    header, or joined by a neighbour nearly as likely or leaning on it. Headings and titles never
-    answer alone."""
+    header; or joined by every unit at least NEAR as likely (the model is right about its first
+    unit 70% of the time, so a close second is shown too) and a neighbour leaning on it.
+    Headings and titles never answer alone."""
     terms = set(ask.terms)
     finder = word_finder(text, terms) if len(text) > LARGE_TEXT and not unit_sims else None
     units = answer_units(text, finder)
@@ -43,12 +44,12 @@ def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span
     header = tab_header(text, units, best) or title_header(text, units, best)
     if header is not None:
         return [header, units[best]]  # the row says which column is which year only with it
-    spans = [units[best]]
+    spans = [units[i] for i in range(len(units)) if i == best or (able[i] and scores[i] >= scores[best] + math.log(NEAR))]
     for near in (best - 1, best + 1):
         if 0 <= near < len(units) and able[near] and _adjacent(text, units[best], units[near]) and (
-                scores[near] >= scores[best] + math.log(NEAR) or _LEANS_BACK.match(text[units[max(best, near)][0]:])):
-            spans.append(units[near])  # nearly as good, or one sentence leaning on the other
-    return sorted(spans)
+                _LEANS_BACK.match(text[units[max(best, near)][0]:])):
+            spans.append(units[near])  # one sentence leaning on the other
+    return sorted(set(spans))
 
 
 def _adjacent(text: str, a: Span, b: Span) -> bool:

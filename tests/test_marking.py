@@ -83,3 +83,11 @@ def test_a_name_reads_across_a_pdf_line_end_and_dutch_particles():
     assert holds_kind("De Raad staat onder voorzitterschap van \nJaap Boonstra, hoogleraar.", "name")
     assert holds_kind("Tijdens het ontbijt was de directeur Nanette van Schelven \naanwezig.", "name")
     assert not holds_kind("Het aantal aanvragen daalde. De IND besliste sneller.", "name")
+
+
+def test_a_unit_nearly_as_likely_as_the_best_is_marked_too_even_apart_from_it():
+    text = ("De IND ontving in 2012 in totaal 900 klachten. Het gebouw in Rijswijk kreeg een nieuwe ingang. "
+            "Het personeel verhuisde naar een andere verdieping. De IND ontving in 2012 in totaal 950 klachten.")
+    q = "Hoeveel klachten ontving de IND in 2012?"
+    marked = [text[s:e] for s, e in highlight(text, asked(q, tokenize(q), (2012,)), {})]
+    assert marked == ["De IND ontving in 2012 in totaal 900 klachten.", "De IND ontving in 2012 in totaal 950 klachten."]
