@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .chunk import mentioned_years
+from .half import as_float32
 from .kinds import answer_kind, holds_kind
 from .latent import Terms
 from .lexical import tokenize, word_terms, words
@@ -86,7 +87,7 @@ def best_sentence_scores(index: Store, vector: np.ndarray, pool: set[int]) -> di
     if not any(has):
         return {}
     rows = [r for r, h in zip(rows, has) if h]
-    sims = np.concatenate([u for u in units if len(u)]).astype(np.float32) @ vector
+    sims = as_float32(np.concatenate([u for u in units if len(u)])) @ vector
     starts = np.concatenate([[0], np.cumsum([len(u) for u in units if len(u)])[:-1]])
     return dict(zip(rows, np.maximum.reduceat(sims, starts).tolist()))
 

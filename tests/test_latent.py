@@ -62,3 +62,14 @@ def test_a_questions_two_passes_side_by_side_give_what_they_give_one_after_the_o
         alone = embedder.embed_query(question), embedder.latent_terms([question])[0]
         assert np.allclose(vector, alone[0], atol=1e-6)
         assert np.array_equal(terms[0], alone[1][0]) and np.allclose(terms[1], alone[1][1])
+
+
+def test_float16_read_as_float32_gives_what_a_cast_gives_for_every_value():
+    from kb.half import as_float32
+
+    every = np.arange(2**16, dtype=np.uint16).view(np.float16).reshape(256, 256)[:, ::2]  # a strided view too
+    got, want = as_float32(every), every.astype(np.float32)
+    assert got.dtype == np.float32 and got.shape == want.shape
+    assert np.array_equal(got, want, equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(want))  # -0.0 stays -0.0
+    assert as_float32(np.array([0.1], dtype=np.float64)).dtype == np.float32
