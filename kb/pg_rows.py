@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import latent
+
 
 class VectorAsArray:
     """pgvector's binary vector (int16 dim, int16 unused, big-endian float4s) as a float32 array,
@@ -25,9 +27,7 @@ class Row:
 
     def __init__(self, chunk, text_terms, bm25_ids, bm25_weights, vector, spans, unit_vectors, latent_terms) -> None:
         self.chunk, self.text_terms, self.vector, self.spans = chunk, text_terms, vector, spans
-        half = len(latent_terms) // 2  # int16 ids, then as many float16 weights (pg_schema.latent_bytes)
-        self.latent = (np.frombuffer(latent_terms, dtype=np.int16, count=half // 2),
-                       np.frombuffer(latent_terms, dtype=np.float16, offset=half))
+        self.latent = latent_terms  # as stored: parsed with the other candidates' (latent_matrix)
         self.bm25_ids = np.frombuffer(bm25_ids, dtype="<i4")
         self.bm25_weights = np.frombuffer(bm25_weights, dtype="<f4")
         self.unit_vectors = np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, len(vector))
@@ -52,3 +52,17 @@ def weight_matrix(chunks: list[tuple[np.ndarray, np.ndarray]], ids: np.ndarray) 
     owner = np.repeat(np.arange(len(chunks)), [len(t) for t, _ in chunks])
     out[owner[asked], np.searchsorted(ids, every[asked])] = weights[asked]
     return out
+
+
+def latent_matrix(stored: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """Candidates' stored latent terms (pg_schema.latent_bytes: int16 ids, then as many float16
+    weights) as latent.padded gives them: (n, width) ids, -1 padded, and weights. When every row
+    holds as many terms (the rule: latent.WIDTH each) their bytes are one (n, 2, width) block,
+    read in one call instead of two arrays and two copies a row."""
+    sizes = {len(b) for b in stored}
+    if len(sizes) == 1:
+        block = np.frombuffer(b"".join(stored), dtype=np.int16).reshape(len(stored), 2, sizes.pop() // 4)
+        return block[:, 0], block[:, 1].view(np.float16)
+    half = [len(b) // 2 for b in stored]
+    return latent.padded([(np.frombuffer(b, dtype=np.int16, count=h // 2), np.frombuffer(b, dtype=np.float16, offset=h))
+                          for b, h in zip(stored, half)])

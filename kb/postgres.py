@@ -20,7 +20,7 @@ from . import latent, pg_bm25, pg_schema
 from .errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, KbError
 from .index import FORMAT_VERSION, read_manifest_dict, seal
 from .lexical import tokenize
-from .pg_rows import Row, VectorAsArray, weight_matrix
+from .pg_rows import Row, VectorAsArray, latent_matrix, weight_matrix
 from .records import Chunk
 
 
@@ -259,7 +259,7 @@ class PostgresStore:
         return np.stack([self._row(int(r)).vector for r in rows]) @ np.asarray(vector, dtype=np.float32)
 
     def latent_scores(self, query: latent.Terms | None, rows: list[int]) -> np.ndarray:
-        ids, weights = latent.padded([self._row(int(r)).latent for r in rows])
+        ids, weights = latent_matrix([self._row(int(r)).latent for r in rows])
         return latent.scores(ids, weights, query)
 
     def units_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
