@@ -5,32 +5,38 @@ from __future__ import annotations
 import numpy as np
 
 from . import latent
+from .records import Chunk
 
 
-class VectorAsArray:
-    """pgvector's binary vector (int16 dim, int16 unused, big-endian float4s) as a float32 array,
-    without a Vector object per row (a psycopg loader, registered on the fetching cursor)."""
+# the candidates' data, one row each: record, text, terms, BM25 weights, vector (pgvector's binary
+# form, read by vector_send: no loader call a row), sentence units, latent terms
+FETCH = ('SELECT c.row, doc_id, year, chunk_id, title, section, page, start, "end", c.years, text, c.terms, '
+         "b.terms, b.weights, vector_send(embedding), unit_spans, unit_vectors, latent FROM kb.chunk_{g} c "
+         "JOIN kb.vector_{g} v ON v.row = c.row JOIN kb.bm25_{g} b ON b.row = c.row WHERE c.row = ANY(%s)")
 
-    format = 1  # binary
 
-    def __init__(self, oid, context=None) -> None:
-        self.oid = oid
-
-    def load(self, data) -> np.ndarray:
-        return np.frombuffer(data, dtype=">f4", offset=4).astype(np.float32)
+def rows_from(found: list[tuple]):
+    """(row, Row) of each fetched record (FETCH's columns, in order)."""
+    for (row, doc_id, year, chunk_id, title, section, page, start, end, years, text, text_terms, bm25_ids,
+         bm25_weights, vector, spans, unit_vectors, latent_terms) in found:
+        chunk = Chunk(chunk_id, doc_id, title, year, section, page, start, end, text, tuple(years))
+        yield row, Row(chunk, text_terms, bm25_ids, bm25_weights, vector, spans, unit_vectors, latent_terms)
 
 
 class Row:
-    """One candidate's data as fetched; its terms become a set only when scoring asks."""
+    """One candidate's data as fetched; its terms become a set only when scoring asks, its vector
+    and latent terms stay bytes until read with the other candidates'."""
 
     __slots__ = ("chunk", "text_terms", "bm25_ids", "bm25_weights", "vector", "spans", "unit_vectors", "latent", "_terms")
 
     def __init__(self, chunk, text_terms, bm25_ids, bm25_weights, vector, spans, unit_vectors, latent_terms) -> None:
-        self.chunk, self.text_terms, self.vector, self.spans = chunk, text_terms, vector, spans
+        self.chunk, self.text_terms, self.vector = chunk, text_terms, vector  # vector: read by vector_matrix
+        self.spans = np.frombuffer(spans, dtype=np.int32).reshape(-1, 2)
         self.latent = latent_terms  # as stored: parsed with the other candidates' (latent_matrix)
         self.bm25_ids = np.frombuffer(bm25_ids, dtype="<i4")
         self.bm25_weights = np.frombuffer(bm25_weights, dtype="<f4")
-        self.unit_vectors = np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, len(vector))
+        self.unit_vectors = np.frombuffer(unit_vectors, dtype=np.float16).reshape(-1, (len(vector) - 4) // 4)
+
         self._terms = None
 
     @property
@@ -66,3 +72,12 @@ def latent_matrix(stored: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
     half = [len(b) // 2 for b in stored]
     return latent.padded([(np.frombuffer(b, dtype=np.int16, count=h // 2), np.frombuffer(b, dtype=np.float16, offset=h))
                           for b, h in zip(stored, half)])
+
+
+def vector_matrix(stored: list[bytes]) -> np.ndarray:
+    """Candidates' vectors in pgvector's binary form (int16 dim, int16 unused, big-endian float4s)
+    as one (n, dim) float32 matrix, read in one call."""
+    if not stored:
+        return np.zeros((0, 0), dtype=np.float32)
+    width = len(stored[0]) // 4  # the header's 4 bytes, then dim floats
+    return np.frombuffer(b"".join(stored), dtype=">f4").reshape(len(stored), width)[:, 1:].astype(np.float32)
