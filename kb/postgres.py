@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Container
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -248,7 +249,7 @@ class PostgresStore:
         data = self._row(row)
         return data.spans, data.unit_vectors
 
-    def terms_of(self, row: int) -> frozenset[str]:
+    def terms_of(self, row: int) -> Container[str]:
         return self._row(row).terms
 
     def term_ids(self, terms: tuple[str, ...]) -> dict[str, tuple[int, int]]:
