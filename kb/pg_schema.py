@@ -178,3 +178,12 @@ def vacuum(conn, gen: int) -> None:
 def drop_generation(conn, gen: int) -> None:
     for table in TABLES:
         conn.execute(f"DROP TABLE IF EXISTS kb.{table}_{gen}")
+
+
+def prune(conn) -> None:
+    """Every generation but the current and the previous one goes (after the switch)."""
+    keep = conn.execute("SELECT current, previous FROM kb.state").fetchone()
+    for (gen,) in conn.execute("SELECT id FROM kb.generation WHERE id <> ALL(%s)", ([g for g in keep if g],)).fetchall():
+        with conn.transaction():
+            drop_generation(conn, gen)
+            conn.execute("DELETE FROM kb.generation WHERE id = %s", (gen,))

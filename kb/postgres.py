@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Container
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,15 +21,13 @@ from . import latent, pg_bm25, pg_schema
 from .errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, KbError
 from .index import FORMAT_VERSION, read_manifest_dict, seal
 from .lexical import tokenize
-from .pg_rows import Row, VectorAsArray, weight_matrix
+from .pg_rows import FETCH, Row, latent_matrix, rows_from, vector_matrix, weight_matrix
 from .records import Chunk
 
 
 FIX = "run `kb --store URL ingest` to build it"
 EF_SEARCH = 300  # HNSW candidates examined per dense search: recall@10 0.980 at 1M chunks (200: 0.950)
 KEEP_ROWS = 1024  # candidates' data kept between questions (about 25 KB each)
-FETCH = ('c.row, doc_id, year, chunk_id, title, section, page, start, "end", c.years, text, c.terms, b.terms, '
-         'b.weights, embedding, unit_spans, unit_vectors, latent')
 
 
 def connect(url: str):
@@ -101,16 +100,8 @@ class PostgresBackend:
         except psycopg.Error as exc:
             raise IndexWriteFailed(f"{self.where}: the new index could not be written ({str(exc).splitlines()[0][:200]}); "
                                    "nothing changed, the previous index is still the current one") from exc
-        self._prune(conn)
+        pg_schema.prune(conn)
         pg_schema.vacuum(conn, gen)
-
-    def _prune(self, conn) -> None:
-        """Every generation but the current and the previous one goes (after the switch)."""
-        keep = conn.execute("SELECT current, previous FROM kb.state").fetchone()
-        for (gen,) in conn.execute("SELECT id FROM kb.generation WHERE id <> ALL(%s)", ([g for g in keep if g],)).fetchall():
-            with conn.transaction():
-                pg_schema.drop_generation(conn, gen)
-                conn.execute("DELETE FROM kb.generation WHERE id = %s", (gen,))
 
     def _state(self, conn) -> tuple[int, int | None]:
         import psycopg
@@ -218,16 +209,8 @@ class PostgresStore:
         """The candidates' data in one query, kept for the next questions (up to KEEP_ROWS)."""
         missing = [r for r in rows if r not in self._rows]
         if missing:
-            sql = (f"SELECT {FETCH} FROM kb.chunk_{{g}} c JOIN kb.vector_{{g}} v ON v.row = c.row "
-                   "JOIN kb.bm25_{g} b ON b.row = c.row WHERE c.row = ANY(%s)")
             with self.conn.cursor(binary=True) as cur:
-                cur.adapters.register_loader(self.conn.adapters.types["vector"].oid, VectorAsArray)
-                found = self._run(cur, sql, [missing])
-            for (row, doc_id, year, chunk_id, title, section, page, start, end, years, text, text_terms, bm25_ids,
-                 bm25_weights, vector, spans, unit_vectors, latent_terms) in found:
-                chunk = Chunk(chunk_id, doc_id, title, year, section, page, start, end, text, tuple(years))
-                self._rows[row] = Row(chunk, text_terms, bm25_ids, bm25_weights, vector,
-                                      np.frombuffer(spans, dtype=np.int32).reshape(-1, 2), unit_vectors, latent_terms)
+                self._rows.update(rows_from(self._run(cur, FETCH, [missing])))
         for r in rows:
             self._rows.move_to_end(r)
         while len(self._rows) > max(KEEP_ROWS, len(rows)):
@@ -256,17 +239,17 @@ class PostgresStore:
     def dense_scores(self, vector: np.ndarray, rows: list[int]) -> np.ndarray:
         if not len(rows):
             return np.zeros(0, np.float32)
-        return np.stack([self._row(int(r)).vector for r in rows]) @ np.asarray(vector, dtype=np.float32)
+        return vector_matrix([self._row(int(r)).vector for r in rows]) @ np.asarray(vector, dtype=np.float32)
 
     def latent_scores(self, query: latent.Terms | None, rows: list[int]) -> np.ndarray:
-        ids, weights = latent.padded([self._row(int(r)).latent for r in rows])
+        ids, weights = latent_matrix([self._row(int(r)).latent for r in rows])
         return latent.scores(ids, weights, query)
 
     def units_of(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         data = self._row(row)
         return data.spans, data.unit_vectors
 
-    def terms_of(self, row: int) -> frozenset[str]:
+    def terms_of(self, row: int) -> Container[str]:
         return self._row(row).terms
 
     def term_ids(self, terms: tuple[str, ...]) -> dict[str, tuple[int, int]]:

@@ -7,11 +7,13 @@ arrives embedded and tokenized; nothing here touches a model.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Container
 from dataclasses import dataclass
 
 import numpy as np
 
 from .chunk import mentioned_years
+from .half import as_float32
 from .kinds import answer_kind, holds_kind
 from .latent import Terms
 from .lexical import tokenize, word_terms, words
@@ -86,7 +88,7 @@ def best_sentence_scores(index: Store, vector: np.ndarray, pool: set[int]) -> di
     if not any(has):
         return {}
     rows = [r for r, h in zip(rows, has) if h]
-    sims = np.concatenate([u for u in units if len(u)]).astype(np.float32) @ vector
+    sims = as_float32(np.concatenate([u for u in units if len(u)])) @ vector
     starts = np.concatenate([[0], np.cumsum([len(u) for u in units if len(u)])[:-1]])
     return dict(zip(rows, np.maximum.reduceat(sims, starts).tolist()))
 
@@ -182,12 +184,12 @@ def term_weights(index: Store, terms: tuple[str, ...]) -> dict[str, float]:
     return {t: float(np.log(1 + (n - df + 0.5) / (df + 0.5))) for t, df in index.doc_freqs(terms).items()}
 
 
-def chunk_terms(index: Store, row: int) -> frozenset[str]:
+def chunk_terms(index: Store, row: int) -> Container[str]:
     """The BM25 terms of chunk `row`'s text."""
     return index.terms_of(row)
 
 
-def rarest_missing(index: Store, query: Query, present: frozenset[str]) -> float:
+def rarest_missing(index: Store, query: Query, present: Container[str]) -> float:
     """How rare (idf over the largest possible idf, 0..1) the rarest question term is that the
     passage lacks; a term the corpus never uses counts as rarest: "paspoort" in a question the
     reports cannot answer."""
@@ -198,7 +200,7 @@ def rarest_missing(index: Store, query: Query, present: frozenset[str]) -> float
     return max(missing, default=0.0) / top if top > 0 else 0.0
 
 
-def term_share(terms: set[str], weights: dict[str, float]) -> float:
+def term_share(terms: Container[str], weights: dict[str, float]) -> float:
     """How much of the question's term weight a text holds, each term once: a passage with
     every word of the question beats one repeating a few of them."""
     total = sum(weights.values())
@@ -247,7 +249,7 @@ def _why(index: Store, query: Query, c: Candidates, i: int, fused: np.ndarray) -
             "latent_score": round(float(c.latent[i]), 3), "holds_answer_kind": bool(c.kind[i]),
             "vocabulary_coverage": round(c.coverage, 4), "unknown_words": round(c.unknown, 4),
             "rarest_missing": round(rarest_missing(index, query, terms), 4),
-            "bm25_terms": sorted(set(query.terms) & terms)}
+            "bm25_terms": sorted({t for t in query.terms if t in terms})}
 
 
 def merged(index: Store, passage: Passage, chunk: Chunk, row: int) -> Passage:

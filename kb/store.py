@@ -9,7 +9,7 @@ rows, scores and tie-breaks whichever store holds them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from pathlib import Path
 from typing import TYPE_CHECKING, ContextManager, Protocol
 
@@ -56,7 +56,7 @@ class Store(Protocol):
 
     def units_of(self, row: int) -> tuple[np.ndarray, np.ndarray]: ...  # (k, 2) spans, (k, dim) float16
 
-    def terms_of(self, row: int) -> frozenset[str]: ...  # the BM25 terms of the chunk's text
+    def terms_of(self, row: int) -> Container[str]: ...  # the BM25 terms of the chunk's text (asked: `in`)
 
     def doc_freqs(self, terms: tuple[str, ...]) -> dict[str, int]: ...  # known terms only
 

@@ -62,3 +62,35 @@ def test_a_questions_two_passes_side_by_side_give_what_they_give_one_after_the_o
         alone = embedder.embed_query(question), embedder.latent_terms([question])[0]
         assert np.allclose(vector, alone[0], atol=1e-6)
         assert np.array_equal(terms[0], alone[1][0]) and np.allclose(terms[1], alone[1][1])
+
+
+def test_stored_bytes_read_side_by_side_as_padded_whether_widths_agree_or_not():
+    from kb.pg_rows import latent_matrix
+    from kb.pg_schema import latent_bytes
+
+    rng = np.random.default_rng(3)
+    ids = rng.integers(0, 30_000, (4, 6)).astype(np.int16)
+    weights = rng.random((4, 6)).astype(np.float16)
+    same = [latent_bytes(i, w) for i, w in zip(ids, weights)]
+    ragged_ids = ids.copy()
+    ragged_ids[1, 3:], ragged_ids[3, :] = -1, -1  # fewer terms, none at all
+    ragged = [latent_bytes(i, w) for i, w in zip(ragged_ids, weights)]
+    query = (np.array([int(ids[0, 0]), int(ids[2, 5])]), np.array([1.0, 0.5], dtype=np.float32))
+    for stored, packed in ((same, ids), (ragged, ragged_ids)):
+        got_ids, got_weights = latent_matrix(stored)
+        want_ids, want_weights = latent.padded([(i[i >= 0], w[i >= 0]) for i, w in zip(packed, weights)])
+        assert np.array_equal(got_ids, want_ids) and np.array_equal(got_weights, want_weights)
+        assert np.array_equal(latent.scores(got_ids, got_weights, query), latent.scores(want_ids, want_weights, query))
+    assert latent.scores(*latent_matrix(ragged), query)[3] == 0.0
+    assert latent_matrix([])[0].shape == (0, 0)
+
+
+def test_float16_read_as_float32_gives_what_a_cast_gives_for_every_value():
+    from kb.half import as_float32
+
+    every = np.arange(2**16, dtype=np.uint16).view(np.float16).reshape(256, 256)[:, ::2]  # a strided view too
+    got, want = as_float32(every), every.astype(np.float32)
+    assert got.dtype == np.float32 and got.shape == want.shape
+    assert np.array_equal(got, want, equal_nan=True)
+    assert np.array_equal(np.signbit(got), np.signbit(want))  # -0.0 stays -0.0
+    assert as_float32(np.array([0.1], dtype=np.float64)).dtype == np.float32
