@@ -25,6 +25,7 @@ _TOC_LINE = re.compile(r"^(\S[^\t\n]{2,80}?)\t+\d{1,3}[ \t]*$", re.M)
 _CAPS_LINE = re.compile(r"^[ \t]*([A-ZÀ-Ý][A-ZÀ-Ý '’&,/-]{5,70}[?!]?)[ \t]*$", re.M)
 _VALUE = r"(?:[-+]?€?\s?\d[\d.,]*\s?(?:%|mln|miljoen|mld|fte)?|-|–)"
 _ROW_END = re.compile(rf"(?:\s{_VALUE}){{1,4}}\s*$")  # a label followed by 1-4 figures
+BULLETS = ("•", "·", "▪")  # what opens a list item or a table row label in the reports
 _NUMERIC_LINE = re.compile(rf"^\s*{_VALUE}(?:\s+{_VALUE})*\s*$")
 _YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d])")
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
@@ -50,7 +51,7 @@ def is_table_line(line: str) -> bool:
     s = line.strip()
     if not s:
         return True
-    if "\t" in s or s.startswith(("•", "·", "▪")) or _NUMERIC_LINE.match(s):
+    if "\t" in s or s.startswith(BULLETS) or _NUMERIC_LINE.match(s):
         return True
     return len(s) <= 100 and bool(_ROW_END.search(s)) and not s.endswith(".")
 
@@ -96,7 +97,7 @@ def find_headings(text: str) -> list[Heading]:
         else:
             prev = _nearest(lines, i, -1)
             nxt = _nearest(lines, i, +1)
-            if looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(_nearest_any(lines, i), nxt):
+            if looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(_nearest(lines, i, -1, True), nxt):
                 headings.append(Heading(pos, 1, s))
         pos += len(line) + 1
     return headings
@@ -113,21 +114,16 @@ def in_torn_table(before: str, after: str) -> bool:
     between two bullet labels, is a label of a PDF table torn into a label column and a value
     column ("Totaal", the wrapped end "Corpus" of "Habeas Corpus"), not a heading: as a heading
     it would cut the values off from their labels."""
-    bullets = ("•", "·", "▪")
-    return is_year_header(after) or (before.strip().startswith(bullets) and after.strip().startswith(bullets))
+    return is_year_header(after) or (before.strip().startswith(BULLETS) and after.strip().startswith(BULLETS))
 
 
-def _nearest_any(lines: list[str], i: int) -> str:
-    """The nearest non-blank line before line i, blank lines between or not."""
-    return next((lines[j] for j in range(i - 1, -1, -1) if lines[j].strip()), "")
-
-
-def _nearest(lines: list[str], i: int, step: int) -> str:
-    """The nearest non-blank line before or after line i ("" at either end)."""
+def _nearest(lines: list[str], i: int, step: int, across_blank: bool = False) -> str:
+    """The nearest non-blank line after line i, or the line right before it ("" when that is
+    blank, unless `across_blank`); "" at either end."""
     j = i + step
     while 0 <= j < len(lines):
         if lines[j].strip():
-            return lines[j] if step > 0 or j == i - 1 else ""
+            return lines[j] if step > 0 or across_blank or j == i - 1 else ""
         j += step
     return ""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .chunk import is_table_line
+from .chunk import BULLETS, is_table_line
 from .lexical import WORD, normalize, word_terms
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•])")
@@ -81,7 +81,7 @@ def can_answer(unit: str) -> bool:
     if s.startswith("#") or _TABLE_TITLE.match(s):
         return False
     words = [w for w in re.findall(r"[^\W\d_]{2,}", s)]
-    return len(words) >= 4 or (len(words) >= 1 and (bool(FIGURE.search(s)) or s.startswith(("•", "·", "▪"))))
+    return len(words) >= 4 or (len(words) >= 1 and (bool(FIGURE.search(s)) or s.startswith(BULLETS)))
 
 
 def with_header(text: str, units: list[Span], i: int) -> str:
