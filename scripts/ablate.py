@@ -17,7 +17,7 @@ import numpy as np
 from kb.embed import get_embedder
 from kb.evaluate import answers, half, read_cases
 from kb.pipeline import KnowledgeBase, check_question
-from kb.retrieve import Weights, candidates, fused_scores, make_query
+from kb.retrieve import Weights, candidates, fused_scores
 
 VARIANTS = {"everything": {}, "without BM25": {"bm25": 0.0}, "without the passage vector": {"dense": 0.0},
             "without the best sentence's vector": {"sentence": 0.0}, "without the year hint": {"year": 0.0},

@@ -24,7 +24,7 @@ from kb.evaluate import answers, cases_of, fold
 from kb.kinds import answer_kind
 from kb.marking import FEATURES, MARKING, Asked, unit_features
 from kb.pipeline import KnowledgeBase, check_question
-from kb.retrieve import Filters, make_query, search, unit_similarities
+from kb.retrieve import Filters, search, unit_similarities
 from kb.units import answer_units, can_answer, with_header
 
 L2 = 0.01

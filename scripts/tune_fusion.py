@@ -17,7 +17,7 @@ import numpy as np
 from kb.embed import get_embedder
 from kb.evaluate import answers, cases_of
 from kb.pipeline import KnowledgeBase, check_question
-from kb.retrieve import Weights, candidates, fused_scores, make_query
+from kb.retrieve import Weights, candidates, fused_scores
 
 GRID = {"bm25": (0.25, 0.5, 1.0), "dense": (0.5, 1.0, 1.5), "sentence": (0.0, 0.5, 1.0), "year": (0.5, 1.0),
         "words": (0.0, 0.5, 1.0), "latent": (0.0, 0.5, 1.0, 1.5, 2.0), "kind": (0.0, 0.25, 0.5, 1.0)}
