@@ -3,6 +3,7 @@ holds an answer of that kind: the classic answer types of extractive QA (a figur
 duration, a date, a name, a reason, someone's words), in Dutch and English."""
 from __future__ import annotations
 
+import functools
 import re
 
 from .units import FIGURE
@@ -54,8 +55,11 @@ _LAST_WORD = re.compile(r"\S+$")
 _COUNT_WORD = re.compile(_COUNT, re.I)
 
 
+@functools.lru_cache(maxsize=16_384)
 def holds_kind(text: str, kind: str) -> bool:
-    """Whether the text holds an answer of the kind asked for."""
+    """Whether the text holds an answer of the kind asked for. Remembered: every question asks
+    it of about 150 candidate passages and their sentences, mostly the same ones as before
+    (1.5 of a question's 6 ms outside the model, before)."""
     if kind in _FASTER:
         return _FASTER[kind](text)
     form = next((form for name, _, form in KINDS if name == kind), None)

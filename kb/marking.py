@@ -35,8 +35,14 @@ def term_share(unit: str, ask: Asked, idf: dict[str, float]) -> float:
     """The share of the question's term weight the unit holds (0..1)."""
     if not ask.terms:
         return 0.0
-    terms = set(tokenize(unit))
+    terms = unit_terms(unit)
     return sum(idf.get(t, 1.0) for t in ask.terms & terms) / sum(idf.get(t, 1.0) for t in ask.terms)
+
+
+@lru_cache(maxsize=16_384)
+def unit_terms(unit: str) -> frozenset[str]:
+    """A unit's terms, remembered: the same passages come back question after question."""
+    return frozenset(tokenize(unit))
 
 
 def _dense(sims: list[float | None]) -> tuple[list[float], list[float]]:
