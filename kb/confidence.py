@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .kinds import holds_kind
+from .marking import Asked, term_share
 from .records import Passage
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
 FEATURES = ("dense", "sentence", "term_share", "vocabulary_coverage", "rarest_missing", "year_uncovered",
-            "latent", "bm25", "fused", "fused_margin", "unknown_words")
+            "latent", "bm25", "fused", "fused_margin", "unknown_words", "marked_share", "marked_kind")
 
 
 @dataclass(frozen=True)
@@ -28,18 +30,30 @@ class Calibration:
     scales: tuple[float, ...]
 
 
-def features(passages: list[Passage], question_years: tuple[int, ...], periods: set[int]) -> list[float]:
+def features(passages: list[Passage], ask: Asked, periods: set[int], idf: dict[str, float]) -> list[float]:
     """The scores of the top passage that tell an answerable question from one the reports do
     not answer, and its lead over the second; a year no report is about counts against it, as
-    do question words the corpus never uses."""
+    do question words the corpus never uses. And what the marked text holds: the reports often
+    speak of the subject without the asked detail ("hoeveel naturalisatieverzoeken afgewezen"),
+    and then the marked sentence lacks the detail's word or a figure."""
     why = passages[0].why if passages else {}
     runner_up = (passages[1].why.get("fused") or 0.0) if len(passages) > 1 else 0.0
-    uncovered = float(bool(question_years) and not set(question_years) & periods)
+    uncovered = float(bool(ask.years) and not set(ask.years) & periods)
     return [float(why.get("dense_score") or 0.0), float(why.get("sentence_score") or 0.0),
             float(why.get("term_share") or 0.0), float(why.get("vocabulary_coverage") or 0.0),
             float(why.get("rarest_missing") or 0.0), uncovered, float(why.get("latent_score") or 0.0),
             float(why.get("bm25_score") or 0.0), float(why.get("fused") or 0.0),
-            float(why.get("fused") or 0.0) - float(runner_up), float(why.get("unknown_words") or 0.0)]
+            float(why.get("fused") or 0.0) - float(runner_up), float(why.get("unknown_words") or 0.0),
+            *marked_evidence(passages[0] if passages else None, ask, idf)]
+
+
+def marked_evidence(passage: Passage | None, ask: Asked, idf: dict[str, float]) -> tuple[float, float]:
+    """The share of the question's term weight the passage's marked text holds, and whether it
+    holds an answer of the kind asked (1 for a question without a question word)."""
+    if passage is None or not passage.highlights:
+        return 0.0, 0.0
+    marked = " ".join(passage.chunk.text[s:e] for s, e in passage.highlights)
+    return term_share(marked, ask, idf), float(holds_kind(marked, ask.kind)) if ask.kind else 1.0
 
 
 def confidence(x: list[float], cal: Calibration) -> float:

@@ -314,9 +314,11 @@ class KnowledgeBase:
         """The passages, the table facts a figure question asks for, and whether the reports
         seem to answer it at all."""
         q = check_question(question)
-        passages = self.ask(q, k=k, years=years, doc_ids=doc_ids)
+        self.refresh()
+        query = self.query(q)
+        passages = self._search(query, k, Filters(tuple(years), tuple(doc_ids)))
         cal = load_calibration()
-        sure = confidence(features(passages, mentioned_years(q), self.periods), cal)
+        sure = confidence(features(passages, asked(q, list(query.terms), query.years), self.periods, self.idf), cal)
         return Answer(q, passages, no_answer=sure < cal.threshold, confidence=round(sure, 4),
                       facts=self.figure_answer(q))
 
