@@ -23,7 +23,7 @@ from .lexical import build_bm25, strip_invisible, tokenize
 from .load import MANIFEST, Loaded, load_corpus, scan_corpus
 from .records import Answer, Chunk, Passage
 from .index import check_fresh
-from .retrieve import Filters, Query, make_query, search, unit_similarities
+from .retrieve import Filters, Query, make_query, model_text, search, unit_similarities
 from .store import Location, backend
 from .series import Fact, Series, covers, document_facts, find_series, link_series
 from .units import vector_units
@@ -294,7 +294,7 @@ class KnowledgeBase:
     def query(self, q: str) -> Query:
         """A checked question embedded (its vector and, when the model has a sparse head, its
         latent terms) and tokenized, ready for retrieve.search."""
-        return make_query(q, *self.embedder.embed_question(q))
+        return make_query(q, *self.embedder.embed_question(model_text(q)))
 
     def _search(self, query: Query, k: int, filters: Filters = Filters()) -> list[Passage]:
         passages = search(self.index, query, k=k, filters=filters)

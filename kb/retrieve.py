@@ -7,6 +7,7 @@ arrives embedded and tokenized; nothing here touches a model.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Container
 from dataclasses import dataclass
 
@@ -47,6 +48,20 @@ class Filters:
 
     def allows(self, chunk: Chunk) -> bool:
         return (not self.years or chunk.year in self.years) and (not self.doc_ids or chunk.doc_id in self.doc_ids)
+
+
+# A reporting frame that opens a question ("Wat zegt de IND over ...", "Hoe verklaart de IND dat
+# ..."): no passage says it, so the model passes read the question without it. BM25 keeps its words.
+_FRAME = re.compile(r"^\s*(?:(?:wat|hoe)\s+(?:zegt|zei|verklaart|beschrijft|omschrijft|typeert|ziet|kijkt)\s+"
+                    r"(?:de\s+)?ind(?![\w-])\s*(?:aan\s+)?(?:over\s+|dat\s+|tegen\s+)?|(?:what|how)\s+(?:does|did)\s+"
+                    r"the\s+ind\s+(?:say|explain|describe|see)\s+(?:about\s+|that\s+)?)", re.I)
+
+
+def model_text(question: str) -> str:
+    """The question as the model embeds it: a reporting frame at its start left out. On the tuning
+    half's journalist questions hit@1 0.75 to 0.80 (24 of 293 questions open with one)."""
+    rest = _FRAME.sub("", question, count=1).strip()
+    return rest if any(ch.isalnum() for ch in rest) else question
 
 
 def make_query(text: str, vector: np.ndarray, latent: Terms | None = None) -> Query:

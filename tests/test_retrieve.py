@@ -6,7 +6,7 @@ from kb.answer import Asked, asked, highlight
 from kb.units import answer_units
 from kb.errors import BadQuery
 from kb.records import Chunk
-from kb.retrieve import Candidates, Weights, fused_scores, make_query, overlaps, year_match
+from kb.retrieve import Candidates, Weights, fused_scores, make_query, model_text, overlaps, year_match
 
 
 def ask_for(*terms: str, kind: str = "") -> Asked:
@@ -153,3 +153,13 @@ def test_a_quote_never_starts_with_a_heading_line():
                   "## Klachten\n\nKlachten\nDe IND ontving 1.540 klachten.")
     assert Passage(chunk, 1.0).quote == "De IND ontving 1.540 klachten."
     assert Passage(chunk, 1.0, highlights=[(22, 52)]).quote == "De IND ontving 1.540 klachten."
+
+
+def test_the_model_reads_a_question_without_its_reporting_frame():
+    assert model_text("Wat zegt de IND over de wachttijden bij naturalisatie?") == "de wachttijden bij naturalisatie?"
+    assert model_text("Hoe verklaart de IND dat er minder aanvragen waren?") == "er minder aanvragen waren?"
+    assert model_text("What does the IND say about waiting times?") == "waiting times?"
+    # a person's words and a question that is only the frame keep every word
+    assert model_text("Wat zei IND-medewerker Mathie over haar werk?") == "Wat zei IND-medewerker Mathie over haar werk?"
+    assert model_text("Wat zegt de IND?") == "Wat zegt de IND?"
+    assert model_text("Wat is de IND?") == "Wat is de IND?"
