@@ -287,9 +287,14 @@ class KnowledgeBase:
         return Passage(chunk, at.score, [(at.start - chunk.start, at.end - chunk.start)], cited=self.citation(chunk))
 
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
+        return self._asked(question, k, years, doc_ids)[1]
+
+    def _asked(self, question: str, k: int, years: tuple[int, ...], doc_ids: tuple[str, ...]) -> tuple[Query, list[Passage]]:
+        """The checked question's query and its passages, on the current index."""
         q = check_question(question)
         self.refresh()
-        return self._search(self.query(q), k, Filters(tuple(years), tuple(doc_ids)))
+        query = self.query(q)
+        return query, self._search(query, k, Filters(tuple(years), tuple(doc_ids)))
 
     def query(self, q: str) -> Query:
         """A checked question embedded (its vector and, when the model has a sparse head, its
@@ -314,9 +319,7 @@ class KnowledgeBase:
         """The passages, the table facts a figure question asks for, and whether the reports
         seem to answer it at all."""
         q = check_question(question)
-        self.refresh()
-        query = self.query(q)
-        passages = self._search(query, k, Filters(tuple(years), tuple(doc_ids)))
+        query, passages = self._asked(q, k, years, doc_ids)
         cal = load_calibration()
         sure = confidence(features(passages, asked(q, list(query.terms), query.years), self.periods, self.idf), cal)
         return Answer(q, passages, no_answer=sure < cal.threshold, confidence=round(sure, 4),
