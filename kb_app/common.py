@@ -138,10 +138,11 @@ def build_index(force: bool = False, expanded: bool = True) -> IngestReport:
     build.start(corpus_dir(), index_dir(), embedder(), force)
     with st.status(t["building"], expanded=expanded) as status:
         bar = st.progress(0.0, text=t["progress_start"])
+        seen: list[tuple[float, int]] = []
         while build.running():
             done, total = build.done, build.total
-            took = time.perf_counter() - build.started
-            left = took / done * (total - done) if done else 0.0
+            seen.append((time.perf_counter(), done))
+            left = time_left(seen, total)
             if total:
                 bar.progress(done / total, text=t["progress"].format(done=number(done), total=number(total), left=left))
             time.sleep(0.25)
@@ -152,6 +153,22 @@ def build_index(force: bool = False, expanded: bool = True) -> IngestReport:
                                               s=time.perf_counter() - build.started) if not report.up_to_date
                       else t["ready"], state="complete", expanded=False)
     return report
+
+
+RECENT = 15.0  # seconds of progress the estimate of the time left is read from
+
+
+def time_left(seen: list[tuple[float, int]], total: int) -> float:
+    """Seconds left at the pace of the last RECENT seconds, (time, done) samples oldest first.
+    Not the pace since the start: the latent terms come last and take about eight times as
+    long a text as the sentence vectors, so that read "12 s" with 48 s to go."""
+    if not seen or not seen[-1][1]:
+        return 0.0
+    now, done = seen[-1]
+    then, before = next(((t, d) for t, d in seen if now - t <= RECENT), seen[0])
+    if done > before and now > then:
+        return (total - done) * (now - then) / (done - before)
+    return (total - done) * (now - seen[0][0]) / done
 
 
 def damaged_page(exc: DamagedIndex, t: dict) -> None:

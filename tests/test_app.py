@@ -596,3 +596,14 @@ def test_export_is_plain_markdown_with_full_citations_named_after_the_question(s
     text = export_markdown(slice_kb, "tijdige afhandeling klachten 2012", [("q", p) for p in passages])
     assert "\\" not in text and text.startswith("# tijdige afhandeling klachten 2012")
     assert "(De IND belicht: Jaarresultaten 2012 (Immigratie- en Naturalisatiedienst, 2013), sectie " in text
+
+
+def test_the_time_left_follows_the_recent_pace_not_the_average_since_the_start():
+    from kb_app.common import time_left
+
+    fast = [(float(t), 20 * t) for t in range(0, 101, 5)]  # sentence vectors: 20 texts a second
+    slow = [(100.0 + t, 2000 + 2 * t) for t in range(5, 31, 5)]  # then latent terms: 2 a second
+    assert time_left(fast, 2400) == pytest.approx(20.0)  # 400 left at 20 a second
+    assert time_left(fast + slow, 2400) == pytest.approx(170.0)  # 340 left at 2 a second, not 21 s
+    assert time_left([(0.0, 0), (3.0, 0)], 2400) == 0.0  # nothing done yet: no estimate
+    assert time_left([(0.0, 10), (20.0, 10)], 30) == pytest.approx(40.0)  # stalled: the average pace
