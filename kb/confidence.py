@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .evaluate import marked_text
 from .kinds import holds_kind
 from .marking import Asked, term_share
 from .records import Passage
@@ -52,7 +53,7 @@ def marked_evidence(passage: Passage | None, ask: Asked, idf: dict[str, float]) 
     holds an answer of the kind asked (1 for a question without a question word)."""
     if passage is None or not passage.highlights:
         return 0.0, 0.0
-    marked = " ".join(passage.chunk.text[s:e] for s, e in passage.highlights)
+    marked = marked_text(passage.chunk.text, passage.highlights)  # what answer@1 reads
     return term_share(marked, ask, idf), float(holds_kind(marked, ask.kind)) if ask.kind else 1.0
 
 

@@ -321,9 +321,17 @@ class KnowledgeBase:
         q = check_question(question)
         query, passages = self._asked(q, k, years, doc_ids)
         cal = load_calibration()
-        sure = confidence(features(passages, asked(q, list(query.terms), query.years), self.periods, self.idf), cal)
+        sure = confidence(self._features(query, passages), cal)
         return Answer(q, passages, no_answer=sure < cal.threshold, confidence=round(sure, 4),
                       facts=self.figure_answer(q))
+
+    def answer_features(self, question: str, k: int = 5) -> list[float]:
+        """The no-answer model's features of a question's search, as `answer` reads them
+        (scripts/calibrate.py fits the model on them)."""
+        return self._features(*self._asked(question, k, (), ()))
+
+    def _features(self, query: Query, passages: list[Passage]) -> list[float]:
+        return features(passages, asked(query.text, list(query.terms), query.years), self.periods, self.idf)
 
     @functools.cached_property
     def periods(self) -> set[int]:

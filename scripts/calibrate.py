@@ -14,13 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.answer import asked
-from kb.chunk import mentioned_years
-from kb.confidence import CALIBRATION, FEATURES, features
+from kb.confidence import CALIBRATION, FEATURES
 from kb.embed import get_embedder
 from kb.evaluate import cases_of
-from kb.pipeline import KnowledgeBase, check_question
-from kb.retrieve import make_query
+from kb.pipeline import KnowledgeBase
 
 # Share of answerable tuning questions kept answered. The goal is 0.95 on unseen ones: in 5-fold
 # cross-validation on the tuning half (293 answerable, 89 unanswerable questions) a threshold set
@@ -44,9 +41,7 @@ def main(paths: list[str]) -> None:
     cases = cases_of(paths)
     rows, labels = [], []
     for case in cases:
-        q = check_question(case.question)
-        terms = make_query(q, np.zeros(1)).terms  # the question's terms, as kb.answer reads them
-        rows.append(features(kb.ask(q, k=5), asked(q, list(terms), mentioned_years(q)), kb.periods, kb.idf))
+        rows.append(kb.answer_features(case.question))
         labels.append(float(case.answerable))
     x, y = np.array(rows), np.array(labels)
     means, scales = x.mean(axis=0), np.maximum(x.std(axis=0), 1e-6)
