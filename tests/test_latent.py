@@ -64,6 +64,17 @@ def test_a_questions_two_passes_side_by_side_give_what_they_give_one_after_the_o
         assert np.array_equal(terms[0], alone[1][0]) and np.allclose(terms[1], alone[1][1])
 
 
+def test_a_batch_of_texts_two_at_a_time_gives_each_texts_own_terms_in_order(embedder):
+    texts = ["De IND ontving in 2012 ruim 2.000 klachten.", "Asylum applications rose sharply.",
+             "Naturalisatie", "Wachttijden voor het ophalen van verblijfsdocumenten waren lang."]
+    batch = embedder.latent_terms(texts)  # the build's path: two texts at once
+    assert len(batch) == len(texts)
+    for text, (ids, weights) in zip(texts, batch):
+        alone_ids, alone_weights = embedder.latent_terms([text])[0]
+        assert len(ids) > 0 and np.array_equal(ids, alone_ids) and np.allclose(weights, alone_weights)
+    assert not np.array_equal(batch[0][0], batch[1][0])  # each text its own terms, not a neighbour's
+
+
 def test_stored_bytes_read_side_by_side_as_padded_whether_widths_agree_or_not():
     from kb.pg_rows import latent_matrix
     from kb.pg_schema import latent_bytes
