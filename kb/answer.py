@@ -5,7 +5,9 @@ import math
 import re
 
 from .chunk import is_numeric_line, is_table_line, is_year_header
+from .examine import looks_english
 from .kinds import answer_kind
+from .lexical import names
 from .marking import Asked, unit_features, unit_scores
 from .records import Passage
 from .units import Span, answer_units, can_answer, strip_span, tab_header, title_header, with_header, word_finder
@@ -18,7 +20,7 @@ _LEANS_BACK = re.compile(r"^[‘'\"“(]?(dit|deze|dat|die|daar\w*|hier\w*|zo|to
 
 
 def asked(question: str, terms: list[str], years: tuple[int, ...] = ()) -> Asked:
-    return Asked(frozenset(terms), answer_kind(question), tuple(years))
+    return Asked(frozenset(terms), answer_kind(question), tuple(years), names(question), looks_english(question))
 
 
 def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span, float] | None = None) -> list[Span]:

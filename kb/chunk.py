@@ -217,6 +217,11 @@ def split_long(text: str, start: int, end: int, size: int) -> list[tuple[int, in
     return spans
 
 
+def passage_text(chunk: Chunk) -> str:
+    """What is embedded and indexed: the chunk with the report and section it stands in."""
+    return f"{chunk.title}. {chunk.section}\n{chunk.text}" if chunk.section else f"{chunk.title}.\n{chunk.text}"
+
+
 def mentioned_years(text: str) -> tuple[int, ...]:
     return tuple(sorted({int(y) for y in _YEAR.findall(text)}))
 

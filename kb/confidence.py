@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .chunk import passage_text
 from .evaluate import marked_text
 from .kinds import holds_kind
+from .lexical import mentions
 from .marking import Asked, term_share
 from .records import Passage
 
 CALIBRATION = Path(__file__).with_name("calibration.json")
 FEATURES = ("dense", "sentence", "term_share", "vocabulary_coverage", "rarest_missing", "year_uncovered",
-            "latent", "bm25", "fused", "fused_margin", "unknown_words", "marked_share", "marked_kind")
+            "latent", "bm25", "fused", "fused_margin", "unknown_words", "marked_share", "marked_kind", "names_missing",
+            "english")
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,9 @@ def features(passages: list[Passage], ask: Asked, periods: set[int], idf: dict[s
     not answer, and its lead over the second; a year no report is about counts against it, as
     do question words the corpus never uses. And what the marked text holds: the reports often
     speak of the subject without the asked detail ("hoeveel naturalisatieverzoeken afgewezen"),
-    and then the marked sentence lacks the detail's word or a figure."""
+    and then the marked sentence lacks the detail's word or a figure. An English question scores
+    apart: its words are the corpus's unknown ones and its passages meet it on meaning alone
+    (5-fold on the tuning half, with the names: 47% to 51-57% recognised, answered unchanged)."""
     why = passages[0].why if passages else {}
     runner_up = (passages[1].why.get("fused") or 0.0) if len(passages) > 1 else 0.0
     uncovered = float(bool(ask.years) and not set(ask.years) & periods)
@@ -45,7 +50,8 @@ def features(passages: list[Passage], ask: Asked, periods: set[int], idf: dict[s
             float(why.get("rarest_missing") or 0.0), uncovered, float(why.get("latent_score") or 0.0),
             float(why.get("bm25_score") or 0.0), float(why.get("fused") or 0.0),
             float(why.get("fused") or 0.0) - float(runner_up), float(why.get("unknown_words") or 0.0),
-            *marked_evidence(passages[0] if passages else None, ask, idf)]
+            *marked_evidence(passages[0] if passages else None, ask, idf),
+            names_missing(passages[0] if passages else None, ask.names), float(ask.english)]
 
 
 def marked_evidence(passage: Passage | None, ask: Asked, idf: dict[str, float]) -> tuple[float, float]:
@@ -55,6 +61,19 @@ def marked_evidence(passage: Passage | None, ask: Asked, idf: dict[str, float]) 
         return 0.0, 0.0
     marked = marked_text(passage.chunk.text, passage.highlights)  # what answer@1 reads
     return term_share(marked, ask, idf), float(holds_kind(marked, ask.kind)) if ask.kind else 1.0
+
+
+def names_missing(passage: Passage | None, names: tuple[str, ...]) -> float:
+    """The share of the names the question mentions that the top passage, its report's title and
+    section path never name: a question about the UWV, Rijswijk or the Zweedse migratiedienst
+    meets passages on its other words. 5-fold on the tuning half: 39% to 47% of unanswerable
+    questions recognised, 95.2% to 96.2% of answerable ones answered."""
+    if not names:
+        return 0.0
+    if passage is None:
+        return 1.0
+    text = passage_text(passage.chunk)
+    return sum(not mentions(text, name) for name in names) / len(names)
 
 
 def confidence(x: list[float], cal: Calibration) -> float:

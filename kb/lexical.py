@@ -67,6 +67,36 @@ def word_terms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(terms))
 
 
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_SENTENCE_END = (".", "?", "!", ":")
+
+
+def names(question: str) -> tuple[str, ...]:
+    """The names a question mentions: words capitalised where a sentence does not open, and
+    acronyms ("UWV", "Rijswijk", "Boonstra"). A possessive "'s" and a hyphenated tail go ("the
+    IND's", "NS-jaarabonnement" is "NS"); "IND" and its compounds count as no name, since every
+    report is the IND's; nor does a stop word ("What ..." after a colon)."""
+    found = []
+    for m in _NAME_WORD.finditer(question):
+        opens = not question[:m.start()].strip() or question[:m.start()].rstrip().endswith(_SENTENCE_END)
+        word = re.sub(r"['’]s$", "", m.group())
+        head = word.split("-")[0] if "-" in word and word[0].isupper() else word
+        if len(head) < 2 or head.lower() in STOPWORDS or head.lower().startswith("ind'"):
+            continue
+        if (head.isupper() and head.isalpha()) or (head[0].isupper() and not opens):
+            found.append(head)
+    return tuple(found)
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether the text names `name` in some form: a word opening with the name up to its last
+    three letters ("Eritrese" for "Eritrea", "Haagse" for "Den Haag"); a name of four letters
+    or fewer as a whole word ("NS", "UWV")."""
+    name = normalize(name)
+    form = re.escape(name[:max(4, len(name) - 3)]) + (r"(?!\w)" if len(name) <= 4 else "")
+    return re.search(r"(?<!\w)" + form, normalize(text)) is not None
+
+
 def tokenize(text: str) -> list[str]:
     return [t for w in words(text) for t in word_terms(w)]
 

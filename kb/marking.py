@@ -24,11 +24,14 @@ NO_VECTOR_GAP = 0.2  # a unit without a vector counts as this far below the pass
 @dataclass(frozen=True)
 class Asked:
     """What a question looks for: its terms, the kind of answer its question words ask for
-    (see kinds.py), and the years it names."""
+    (see kinds.py), the years it names, the names it mentions (lexical.names), and whether it is
+    asked in English."""
 
     terms: frozenset[str]
     kind: str = ""
     years: tuple[int, ...] = ()
+    names: tuple[str, ...] = ()
+    english: bool = False
 
 
 def term_share(unit: str, ask: Asked, idf: dict[str, float]) -> float:

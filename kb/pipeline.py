@@ -15,7 +15,7 @@ from . import cite
 from .answer import StoreIdf, asked, highlight
 from .cache import load_cache, save_cache
 from .confidence import confidence, features, load_calibration
-from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years
+from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years, passage_text
 from .embed import Embedder, Progress, content_hash, embed_corpus, missing
 from .errors import BadQuery, DamagedIndex, IndexMissing, StaleIndex, UnreadableFile
 from .files import file_sha256
@@ -52,11 +52,6 @@ class IngestReport:
     skip_counts: dict[str, int] = field(default_factory=dict)  # short reason -> files
     warnings: list[str] = field(default_factory=list)
     repairs: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-def passage_text(chunk: Chunk) -> str:
-    """What is embedded and indexed: the chunk with the report and section it stands in."""
-    return f"{chunk.title}. {chunk.section}\n{chunk.text}" if chunk.section else f"{chunk.title}.\n{chunk.text}"
 
 
 def latent_cache_name(embedder: Embedder) -> str:

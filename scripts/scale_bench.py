@@ -35,13 +35,13 @@ import numpy as np
 from kb import index as store
 from kb.cache import load_cache
 from kb import latent, vectors
-from kb.chunk import mentioned_years
+from kb.chunk import mentioned_years, passage_text
 from kb.units import vector_units
 from kb.embed import content_hash, get_embedder
 from kb.evaluate import read_cases
 from kb.embedded import EmbeddedStore
 from kb.lexical import build_bm25
-from kb.pipeline import SETTINGS, ingest, passage_text
+from kb.pipeline import SETTINGS, ingest
 from kb.records import Chunk
 from kb.retrieve import CANDIDATES, Filters, make_query, search
 

@@ -1,6 +1,7 @@
 """The no-answer model's features of what a passage marks (pure: no model, no index)."""
 from kb.answer import asked
-from kb.confidence import FEATURES, features, marked_evidence
+from kb.confidence import FEATURES, features, marked_evidence, names_missing
+from kb.lexical import mentions, names
 from kb.records import Chunk, Passage
 from kb.retrieve import make_query
 
@@ -8,9 +9,9 @@ TEXT = ("De IND behandelde in 2022 veel naturalisatieverzoeken. "
         "Er werden 1.200 naturalisatieverzoeken afgewezen. Het jaar was druk.")
 
 
-def _passage(marked: str | None) -> Passage:
-    chunk = Chunk("c", "d", "t", 2022, "", None, 0, len(TEXT), TEXT)
-    spans = [] if marked is None else [(TEXT.index(marked), TEXT.index(marked) + len(marked))]
+def _passage(marked: str | None, text: str = TEXT, section: str = "") -> Passage:
+    chunk = Chunk("c", "d", "Stand van de Uitvoering 2022", 2022, section, None, 0, len(text), text)
+    spans = [] if marked is None else [(text.index(marked), text.index(marked) + len(marked))]
     return Passage(chunk, 1.0, highlights=spans)
 
 
@@ -39,3 +40,43 @@ def test_one_feature_per_name_with_or_without_passages():
     ask = _ask("Hoeveel naturalisatieverzoeken werden in 2022 afgewezen?")
     assert len(features([_passage("Het jaar was druk.")], ask, {2022}, {})) == len(FEATURES)
     assert len(features([], ask, {2022}, {})) == len(FEATURES)
+
+
+def test_a_questions_names_are_its_capitalised_words_inside_a_sentence_and_its_acronyms():
+    assert names("Hoeveel WW-uitkeringen heeft het UWV in 2022 verstrekt?") == ("WW", "UWV")
+    assert names("Wat zei Renger Visser over de werkdruk?") == ("Renger", "Visser")
+    assert names("Wat kost een NS-jaarabonnement?") == ("NS",)
+    # a sentence's first word, "IND" and its compounds, a stop word after a colon: no names
+    assert names("Welke klachten kreeg de IND, en wat deden IND-medewerkers? Wat zei de IND'er?") == ()
+    assert names("What was the IND's budget in 2019?") == ()
+    assert names("Volgens de Stand van de Uitvoering: Hoe lang?") == ("Stand", "Uitvoering")
+
+
+def test_a_name_is_mentioned_in_any_inflection_but_not_by_a_longer_word():
+    assert mentions("De aanpak voor Eritrea werkt.", "Eritrese")
+    assert mentions("het loket in Den Haag", "Haagse")
+    assert mentions("Een COA-medewerker hielp.", "COA")
+    assert not mentions("De NSA luisterde mee.", "NS")  # a short name only as a whole word
+    assert not mentions("Belastingen stegen.", "Belastingdienst")
+    assert not mentions("Zweden nam meer asielzoekers op.", "Zweedse")
+
+
+def test_names_the_top_passage_never_mentions_count_against_an_answer():
+    about_uwv = _passage(None, "Het UWV verstrekte in 2022 veel WW-uitkeringen.")
+    assert names_missing(about_uwv, names("Hoeveel WW-uitkeringen verstrekte het UWV?")) == 0.0
+    assert names_missing(_passage(None), names("Hoeveel WW-uitkeringen verstrekte het UWV?")) == 1.0
+    assert names_missing(_passage(None), names("Wat zei Renger Visser in Rijswijk?")) == 1.0
+    assert names_missing(_passage(None), ()) == 0.0  # a question without names
+    assert names_missing(None, ("UWV",)) == 1.0
+    # the report's title and the section path count as the passage's own words
+    assert names_missing(_passage(None), names("Wat zegt de Stand van de Uitvoering over naturalisatie?")) == 0.0
+    in_section = _passage(None, TEXT, "Caribisch Nederland > Naturalisatie")
+    assert names_missing(in_section, names("naturalisatie in Caribisch Nederland")) == 0.0
+
+
+def test_an_english_question_is_scored_apart_from_a_dutch_one():
+    english, dutch = _ask("How many complaints did the IND receive in 2022?"), _ask("Hoeveel klachten ontving de IND in 2022?")
+    assert english.english and not dutch.english
+    index = FEATURES.index("english")
+    assert features([_passage(None)], english, {2022}, {})[index] == 1.0
+    assert features([_passage(None)], dutch, {2022}, {})[index] == 0.0
