@@ -41,7 +41,7 @@ def features(passages: list[Passage], ask: Asked, periods: set[int], idf: dict[s
     speak of the subject without the asked detail ("hoeveel naturalisatieverzoeken afgewezen"),
     and then the marked sentence lacks the detail's word or a figure. An English question scores
     apart: its words are the corpus's unknown ones and its passages meet it on meaning alone
-    (5-fold on the tuning half, with the names: 47% to 51-57% recognised, answered unchanged)."""
+    (5-fold on the tuning half, beside the names: 47% to 52% recognised, answered 96.2% to 95.9%)."""
     why = passages[0].why if passages else {}
     runner_up = (passages[1].why.get("fused") or 0.0) if len(passages) > 1 else 0.0
     uncovered = float(bool(ask.years) and not set(ask.years) & periods)
