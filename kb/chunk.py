@@ -26,6 +26,8 @@ _CAPS_LINE = re.compile(r"^[ \t]*([A-ZÀ-Ý][A-ZÀ-Ý '’&,/-]{5,70}[?!]?)[ \t]
 _VALUE = r"(?:[-+]?€?\s?\d[\d.,]*\s?(?:%|mln|miljoen|mld|fte)?|-|–)"
 _ROW_END = re.compile(rf"(?:\s{_VALUE}){{1,4}}\s*$")  # a label followed by 1-4 figures
 BULLETS = ("•", "·", "▪")  # what opens a list item or a table row label in the reports
+TORN_LABELS = 8  # how far a torn table's label column is read ahead for its year header: one small table's rows
+TORN_LABEL_LEN = 45  # a longer line is prose, not a table's label
 _NUMERIC_LINE = re.compile(rf"^\s*{_VALUE}(?:\s+{_VALUE})*\s*$")
 _YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d])")
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
@@ -97,7 +99,8 @@ def find_headings(text: str) -> list[Heading]:
         else:
             prev = _nearest(lines, i, -1)
             nxt = _nearest(lines, i, +1)
-            if looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(_nearest(lines, i, -1, True), nxt):
+            if looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(_nearest(lines, i, -1, True),
+                                                                                   _following(lines, i)):
                 headings.append(Heading(pos, 1, s))
         pos += len(line) + 1
     return headings
@@ -109,12 +112,25 @@ def heading_max_len(lines: list[str]) -> int:
     return int(0.7 * body[len(body) // 2]) if body else 70
 
 
-def in_torn_table(before: str, after: str) -> bool:
-    """A short line whose next line is a table's year header (" 2011 2010"), or which stands
-    between two bullet labels, is a label of a PDF table torn into a label column and a value
-    column ("Totaal", the wrapped end "Corpus" of "Habeas Corpus"), not a heading: as a heading
-    it would cut the values off from their labels."""
-    return is_year_header(after) or (before.strip().startswith(BULLETS) and after.strip().startswith(BULLETS))
+def in_torn_table(before: str, after: list[str]) -> bool:
+    """A short line followed by a run of short lines (no bullet rows: those stand under a table's
+    title) that ends at a table's year header (" 2011 2010"), or which stands between two bullet
+    labels, is a label of a PDF table torn into a label column and a value column ("Totaal";
+    "Overig" above "Totaal"; the wrapped end "Corpus" of "Habeas Corpus"), not a heading: as a
+    heading it cuts the values off from their labels (in the 2011 report seven tables' values
+    stood alone under "Overig")."""
+    for line in after[:TORN_LABELS]:
+        if is_year_header(line):
+            return True
+        if len(line.strip()) > TORN_LABEL_LEN or line.rstrip().endswith((".", ":", ";")) or line.strip().startswith(BULLETS):
+            break  # prose, or the bullet rows a table's title stands over
+    nxt = after[0] if after else ""
+    return before.strip().startswith(BULLETS) and nxt.strip().startswith(BULLETS)
+
+
+def _following(lines: list[str], i: int) -> list[str]:
+    """The next TORN_LABELS non-blank lines after line i."""
+    return [line for line in lines[i + 1:i + 1 + 2 * TORN_LABELS] if line.strip()][:TORN_LABELS]
 
 
 def _nearest(lines: list[str], i: int, step: int, across_blank: bool = False) -> str:

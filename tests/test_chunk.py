@@ -1,6 +1,7 @@
 """Chunking: sections from structure, tables whole with their title, exact spans."""
 from kb.chunk import CHUNK_SIZE, chunk_document, find_headings, find_sections
 from kb.load import load_corpus
+from kb.records import DocMeta, Document
 
 from conftest import CORPUS
 
@@ -82,3 +83,19 @@ def test_a_torn_tables_label_lines_are_not_headings():
     titles = [h.title for h in find_headings(text)]
     assert "Procesvertegenwoordiging" in titles and "Asielinstroom" in titles
     assert "Corpus" not in titles and "Totaal" not in titles  # labels: the values stay with them
+
+
+def test_labels_above_a_torn_tables_total_are_no_headings_and_its_title_stays_one():
+    # the 2011 PDF text: a title over bullet rows, a top-3 list, "Overig" and "Totaal", then the values
+    text = ("Een alinea over arbeidsmigratie die lang genoeg is om een echte\ntekst te zijn, zoals in het jaarverslag\n"
+            "van de IND over 2011 de alinea's lopen, met een punt aan het eind.\n\n"
+            "Arbeidsmigranten\n• Aantal aanvragen vvr\n\n• Inwilligingen vvr\n\n"
+            "Top 3 nationaliteiten aantal ingewilligde\n\n1. Indiase\n\n2. Amerikaanse\n\n3. Japanse\n\n"
+            "Overig\n\nTotaal\n\n2011 2010\n\n3.800 3.300\n\n81% 78%\n\naantal percentage\n\n"
+            "2.000 34%\n\n800 13%\n\n350 6%\n\n2.750 47%\n\n5.900 100%\n")
+    titles = [h.title for h in find_headings(text)]
+    assert "Arbeidsmigranten" in titles  # a table's title over its bullet rows
+    assert "Overig" not in titles and "Totaal" not in titles and not any(t.startswith("Top 3") for t in titles)
+    doc = Document(DocMeta("d", "Jaarverslag", 2011, "d.txt"), text, list(range(len(text))))
+    [table] = [c for c in chunk_document(doc) if "3.800 3.300" in c.text]
+    assert "Aantal aanvragen vvr" in table.text and table.section == "Arbeidsmigranten"  # values with their labels
