@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 
-from .chunk import is_numeric_line, is_table_line, is_year_header
+from .chunk import is_numeric_line, is_table_line, is_torn_label, is_year_header
 from .examine import looks_english
 from .kinds import answer_kind
 from .lexical import names
@@ -72,18 +72,31 @@ def torn_row(text: str, label: Span) -> list[Span]:
     lo = hi = at
     while lo > 0 and is_table_line(lines[lo - 1][2]):
         lo -= 1
-    while hi + 1 < len(lines) and is_table_line(lines[hi + 1][2]):
-        hi += 1
+    while hi + 1 < len(lines) and (is_table_line(lines[hi + 1][2]) or is_torn_label(lines[hi + 1][2])):
+        hi += 1  # down past the labels that are no rows ("Overig", "Totaal") to the header and values
     region = [ln for ln in lines[lo:hi + 1] if ln[2].strip()]
     labels = [ln for ln in region if not is_numeric_line(ln[2])]
     if any(ln[2].lstrip().startswith("•") for ln in labels):  # bullets mark the rows; the rest are titles
         labels = [ln for ln in labels if ln[2].lstrip().startswith("•")]
     headers = [ln for ln in region if is_year_header(ln[2])]
-    values = [ln for ln in region if is_numeric_line(ln[2]) and not is_year_header(ln[2])]
-    if len(headers) != 1 or len(values) != len(labels) or lines[at] not in labels:
+    if len(headers) != 1 or lines[at] not in labels:
+        return []
+    values = _value_rows(region, region.index(headers[0]) + 1)
+    if len(values) != len(labels):
         return []
     row = values[labels.index(lines[at])]
     return [strip_span(headers[0][2], headers[0][0]), strip_span(row[2], row[0])]
+
+
+def _value_rows(region: list[tuple[int, int, str]], start: int) -> list[tuple[int, int, str]]:
+    """The value rows right under a torn table's year header, up to the next line that is not
+    one: a second table's own header ("aantal percentage") and rows may follow in the region."""
+    rows = []
+    for line in region[start:]:
+        if not is_numeric_line(line[2]) or is_year_header(line[2]):
+            break
+        rows.append(line)
+    return rows
 
 
 def idf_table(df: dict[str, int], n_docs: int) -> dict[str, float]:

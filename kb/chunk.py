@@ -122,10 +122,15 @@ def in_torn_table(before: str, after: list[str]) -> bool:
     for line in after[:TORN_LABELS]:
         if is_year_header(line):
             return True
-        if len(line.strip()) > TORN_LABEL_LEN or line.rstrip().endswith((".", ":", ";")) or line.strip().startswith(BULLETS):
+        if not is_torn_label(line) or line.strip().startswith(BULLETS):
             break  # prose, or the bullet rows a table's title stands over
     nxt = after[0] if after else ""
     return before.strip().startswith(BULLETS) and nxt.strip().startswith(BULLETS)
+
+
+def is_torn_label(line: str) -> bool:
+    """Short enough for a label of a torn table's label column, and no sentence."""
+    return len(line.strip()) <= TORN_LABEL_LEN and not line.rstrip().endswith((".", ":", ";"))
 
 
 def _following(lines: list[str], i: int) -> list[str]:

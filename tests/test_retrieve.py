@@ -66,6 +66,17 @@ def test_torn_table_row_is_paired_with_its_values():
     assert [text[s:e] for s, e in spans] == ["•  Tijdige afhandeling klachten", "2011 2010", "91% 91%"]
 
 
+def test_torn_table_row_is_paired_past_labels_that_are_no_rows_and_a_second_table():
+    # 2011: bullet rows, a top-3 list's labels, "Overig", "Totaal", then the first table's values
+    # under the year header and the top-3 list's own header and values after them
+    text = ("Arbeidsmigranten\n• Aantal aanvragen mvv\n\n• Inwilligingen mvv\n\n• Aantal aanvragen vvr\n\n"
+            "Top 3 nationaliteiten aantal ingewilligde\n\n1. Chinese\n\n2. Bosnische\n\nOverig\n\nTotaal\n\n"
+            "2011 2010\n\n2.800 2.300\n\n86% 81%\n\n3.800 3.300\n\naantal percentage\n\n1.000 38%\n\n250 10%\n\n"
+            "2.550 100%")
+    spans = highlight(text, ask_for("aanvrag", "vvr"), {"aanvrag": 1.0, "vvr": 3.0})
+    assert [text[s:e] for s, e in spans] == ["• Aantal aanvragen vvr", "2011 2010", "3.800 3.300"]
+
+
 def test_question_about_2012_complaints_cites_the_2012_row(stored_kb):
     [top] = stored_kb.ask("tijdige afhandeling klachten 2012", k=1)
     assert top.chunk.year == 2012 and "83%" in top.quote
