@@ -4,13 +4,12 @@ from __future__ import annotations
 import math
 import re
 
-from .chunk import is_numeric_line, is_table_line, is_torn_label, is_year_header
 from .examine import looks_english
 from .kinds import answer_kind
 from .lexical import names
 from .marking import Asked, unit_features, unit_scores
 from .records import Passage
-from .units import Span, answer_units, can_answer, strip_span, tab_header, title_header, with_header, word_finder
+from .units import Span, answer_units, can_answer, tab_header, title_header, torn_row, with_header, word_finder
 
 LARGE_TEXT = 20_000  # past this, only the blocks holding a word that meets the query are cut into units
 NEAR = 0.5  # a unit at least this likely, relative to the best one, is marked with it
@@ -57,46 +56,6 @@ def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span
 def _adjacent(text: str, a: Span, b: Span) -> bool:
     """Only space between the two units (a unit list may skip blocks, see answer_units)."""
     return not text[min(a[1], b[1]):max(a[0], b[0])].strip()
-
-
-def torn_row(text: str, label: Span) -> list[Span]:
-    """For a table whose PDF text lists the labels first and the value rows after (2011), the
-    header and value row that belong to `label`: pairs the n-th label with the n-th value row."""
-    lines, pos = [], 0
-    for line in text.split("\n"):
-        lines.append((pos, pos + len(line), line))
-        pos += len(line) + 1
-    at = next((i for i, (s, e, _) in enumerate(lines) if s <= label[0] < e + 1), None)
-    if at is None or is_numeric_line(lines[at][2]):
-        return []
-    lo = hi = at
-    while lo > 0 and is_table_line(lines[lo - 1][2]):
-        lo -= 1
-    while hi + 1 < len(lines) and (is_table_line(lines[hi + 1][2]) or is_torn_label(lines[hi + 1][2])):
-        hi += 1  # down past the labels that are no rows ("Overig", "Totaal") to the header and values
-    region = [ln for ln in lines[lo:hi + 1] if ln[2].strip()]
-    labels = [ln for ln in region if not is_numeric_line(ln[2])]
-    if any(ln[2].lstrip().startswith("•") for ln in labels):  # bullets mark the rows; the rest are titles
-        labels = [ln for ln in labels if ln[2].lstrip().startswith("•")]
-    headers = [ln for ln in region if is_year_header(ln[2])]
-    if len(headers) != 1 or lines[at] not in labels:
-        return []
-    values = _value_rows(region, region.index(headers[0]) + 1)
-    if len(values) != len(labels):
-        return []
-    row = values[labels.index(lines[at])]
-    return [strip_span(headers[0][2], headers[0][0]), strip_span(row[2], row[0])]
-
-
-def _value_rows(region: list[tuple[int, int, str]], start: int) -> list[tuple[int, int, str]]:
-    """The value rows right under a torn table's year header, up to the next line that is not
-    one: a second table's own header ("aantal percentage") and rows may follow in the region."""
-    rows = []
-    for line in region[start:]:
-        if not is_numeric_line(line[2]) or is_year_header(line[2]):
-            break
-        rows.append(line)
-    return rows
 
 
 def idf_table(df: dict[str, int], n_docs: int) -> dict[str, float]:

@@ -35,7 +35,7 @@ MAX_QUESTION = 1000
 MAX_ARTICLE = 100_000  # characters of a text checked sentence by sentence
 DENSE_WORDS = 24  # words of a text not found that are embedded to search for its closest passages
 SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text",
-            "unit_vectors": "answer units with table headers; a year is no figure",
+            "unit_vectors": "answer units with table headers, torn labels with their title and values; a year is no figure",
             "headings": "a torn table's labels, down to its year header, are no headings"}
 _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
 _SHARE = re.compile(r"\b(percentage|procent|welk deel|what share|which share|tijdig\w*)\b|%", re.I)

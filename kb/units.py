@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
-from .chunk import BULLETS, is_table_line
+from .chunk import BULLETS, is_numeric_line, is_table_line, is_torn_label, is_year_header
 from .lexical import WORD, normalize, word_terms
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•])")
 Span = tuple[int, int]
 FIGURE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d")  # a digit that does not start a year ("in 2011." too)
+TORN_REACH = 3000  # characters around a torn table's label its header and values are looked for in
 _TABLE_TITLE = re.compile(r"^[A-ZÀ-Ýa-zà-ý][\w &'’/*-]*(?:[ \t]+(?:19|20)\d\d)+\s*$")  # "KLACHTEN 2016 2015"
 
 
@@ -85,10 +86,26 @@ def can_answer(unit: str) -> bool:
 
 
 def with_header(text: str, units: list[Span], i: int) -> str:
-    """A table row with its title or header line: "Aantal ontvangen 1.540" is about KLACHTEN."""
+    """A table row with its title or header line: "Aantal ontvangen 1.540" is about KLACHTEN; a
+    torn table's label with its header and values: "• Aantal aanvragen vvr 2011 2010 3.800 3.300"."""
     header = tab_header(text, units, i) or title_header(text, units, i)
     row = text[units[i][0]:units[i][1]]
-    return f"{text[header[0]:header[1]]} {row}" if header else row
+    if header:
+        return f"{text[header[0]:header[1]]} {row}"
+    if row.rsplit("\n", 1)[-1].lstrip().startswith(BULLETS) and not FIGURE.search(row):
+        torn = [text[s:e] for s, e in torn_row(text, units[i])]
+        if torn:  # every row with the table's title, as the first row already has it
+            return " ".join([*([title] if (title := _torn_title(text, units, i)) and not row.startswith(title) else []),
+                             row, *torn])
+    return row
+
+
+def _torn_title(text: str, units: list[Span], i: int) -> str:
+    """The title line above a torn table's bullet rows ("Arbeidsmigranten"), or ""."""
+    while i > 0 and text[units[i][0]:units[i][1]].lstrip().startswith(BULLETS):
+        i -= 1
+    title = text[units[i][0]:units[i][1]].split("\n", 1)[0].strip()
+    return title if not title.startswith(BULLETS) and is_torn_label(title) else ""
 
 
 def title_header(text: str, units: list[Span], row: int) -> Span | None:
@@ -121,3 +138,47 @@ def vector_units(text: str) -> list[tuple[Span, str]]:
     the text embedded: a table row with its title or header line."""
     units = answer_units(text)
     return [(units[i], with_header(text, units, i)) for i in range(len(units)) if can_answer(text[units[i][0]:units[i][1]])]
+
+
+def torn_row(text: str, label: Span) -> list[Span]:
+    """For a table whose PDF text lists the labels first and the value rows after (2011), the
+    header and value row that belong to `label`: pairs the n-th label with the n-th value row.
+    Read within TORN_REACH characters of the label: a whole report may be highlighted."""
+    lo_at = text.rfind("\n", 0, max(0, label[0] - TORN_REACH)) + 1
+    hi_at = text.find("\n", min(len(text), label[1] + TORN_REACH))
+    lines, pos = [], lo_at
+    for line in text[lo_at:hi_at if hi_at >= 0 else len(text)].split("\n"):
+        lines.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    last = max(label[0], label[1] - 1)  # a label's last line: a unit may open with the table's title
+    at = next((i for i, (s, e, _) in enumerate(lines) if s <= last < e + 1), None)
+    if at is None or is_numeric_line(lines[at][2]):
+        return []
+    lo = hi = at
+    while lo > 0 and is_table_line(lines[lo - 1][2]):
+        lo -= 1
+    while hi + 1 < len(lines) and (is_table_line(lines[hi + 1][2]) or is_torn_label(lines[hi + 1][2])):
+        hi += 1  # down past the labels that are no rows ("Overig", "Totaal") to the header and values
+    region = [ln for ln in lines[lo:hi + 1] if ln[2].strip()]
+    labels = [ln for ln in region if not is_numeric_line(ln[2])]
+    if any(ln[2].lstrip().startswith("•") for ln in labels):  # bullets mark the rows; the rest are titles
+        labels = [ln for ln in labels if ln[2].lstrip().startswith("•")]
+    headers = [ln for ln in region if is_year_header(ln[2])]
+    if len(headers) != 1 or lines[at] not in labels:
+        return []
+    values = _value_rows(region, region.index(headers[0]) + 1)
+    if len(values) != len(labels):
+        return []
+    row = values[labels.index(lines[at])]
+    return [strip_span(headers[0][2], headers[0][0]), strip_span(row[2], row[0])]
+
+
+def _value_rows(region: list[tuple[int, int, str]], start: int) -> list[tuple[int, int, str]]:
+    """The value rows right under a torn table's year header, up to the next line that is not
+    one: a second table's own header ("aantal percentage") and rows may follow in the region."""
+    rows = []
+    for line in region[start:]:
+        if not is_numeric_line(line[2]) or is_year_header(line[2]):
+            break
+        rows.append(line)
+    return rows

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from kb.answer import Asked, asked, highlight
-from kb.units import answer_units
+from kb.units import answer_units, vector_units, with_header
 from kb.errors import BadQuery
 from kb.records import Chunk
 from kb.retrieve import Candidates, Weights, fused_scores, make_query, model_text, overlaps, year_match
@@ -75,6 +75,17 @@ def test_torn_table_row_is_paired_past_labels_that_are_no_rows_and_a_second_tabl
             "2.550 100%")
     spans = highlight(text, ask_for("aanvrag", "vvr"), {"aanvrag": 1.0, "vvr": 3.0})
     assert [text[s:e] for s, e in spans] == ["• Aantal aanvragen vvr", "2011 2010", "3.800 3.300"]
+
+
+def test_a_torn_tables_label_is_scored_and_embedded_with_its_title_and_values():
+    text = ("Arbeidsmigranten\n• Aantal aanvragen mvv\n\n• Aantal aanvragen vvr\n\nOverig\n\nTotaal\n\n"
+            "2011 2010\n\n2.800 2.300\n\n3.800 3.300\n\nEen zin over iets anders, met een punt aan het eind.")
+    units = answer_units(text)
+    texts = [with_header(text, units, i) for i in range(len(units))]
+    assert "Arbeidsmigranten • Aantal aanvragen vvr 2011 2010 3.800 3.300" in texts
+    assert "Arbeidsmigranten\n• Aantal aanvragen mvv 2011 2010 2.800 2.300" in texts  # the title once
+    assert "Een zin over iets anders, met een punt aan het eind." in texts  # prose as it is
+    assert {t for _, t in vector_units(text)} >= {"Arbeidsmigranten • Aantal aanvragen vvr 2011 2010 3.800 3.300"}
 
 
 def test_question_about_2012_complaints_cites_the_2012_row(stored_kb):
