@@ -68,7 +68,7 @@ def word_terms(word: str) -> tuple[str, ...]:
 
 
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_SENTENCE_END = (".", "?", "!", ":")
+_SENTENCE_ENDS = (".", "?", "!", ":")  # a word after these opens a sentence
 
 
 def names(question: str) -> tuple[str, ...]:
@@ -78,7 +78,7 @@ def names(question: str) -> tuple[str, ...]:
     report is the IND's; nor does a stop word ("What ..." after a colon)."""
     found = []
     for m in _NAME_WORD.finditer(question):
-        opens = not question[:m.start()].strip() or question[:m.start()].rstrip().endswith(_SENTENCE_END)
+        opens = not question[:m.start()].strip() or question[:m.start()].rstrip().endswith(_SENTENCE_ENDS)
         word = re.sub(r"['’]s$", "", m.group())
         head = word.split("-")[0] if "-" in word and word[0].isupper() else word
         if len(head) < 2 or head.lower() in STOPWORDS or head.lower().startswith("ind'"):

@@ -95,8 +95,9 @@ def with_header(text: str, units: list[Span], i: int) -> str:
     if row.rsplit("\n", 1)[-1].lstrip().startswith(BULLETS) and not FIGURE.search(row):
         torn = [text[s:e] for s, e in torn_row(text, units[i])]
         if torn:  # every row with the table's title, as the first row already has it
-            return " ".join([*([title] if (title := _torn_title(text, units, i)) and not row.startswith(title) else []),
-                             row, *torn])
+            title = _torn_title(text, units, i)
+            lead = [title] if title and not row.startswith(title) else []
+            return " ".join([*lead, row, *torn])
     return row
 
 
