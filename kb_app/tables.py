@@ -65,11 +65,20 @@ def tables(text: str) -> list[Table]:
     return out
 
 
+def touches(text: str, row: Row, spans: list[tuple[int, int]]) -> bool:
+    """Whether a span meets the row's label line or its value line. A torn table's row runs from
+    its label down to its values, over the other rows' labels and the year header between them:
+    marking the header, or a later row's label, must not mark it too."""
+    body = text[row.start:row.end]
+    ends = ((row.start, row.start + len(body.split("\n", 1)[0])), (row.start + body.rfind("\n") + 1, row.end))
+    return any(s < e2 and s2 < e for s, e in spans for s2, e2 in ends)
+
+
 def grid(text: str, table: Table, spans: list[tuple[int, int]]) -> Grid | None:
     """The table as a grid, the rows a span touches marked; None when its rows do not all have a
     value for every column (then it is shown as text, never as a grid with cells out of place)."""
     def hit(row: Row) -> bool:
-        return any(s < row.end and row.start < e for s, e in spans)
+        return touches(text, row, spans)
 
     tab = _tab_grid(text, table, hit)
     if tab:
@@ -107,5 +116,5 @@ def row_quote(text: str, spans: list[tuple[int, int]]) -> str | None:
     if not spans or not all(any(t.start <= s and e <= t.end for t in found) for s, e in spans):
         return None
     parts = [f"{t.title}, {plain(r.label)}: " + ", ".join(f"{c.year}: {c.as_written}" for c in r.cells)
-             for t in found for r in t.rows if any(s < r.end and r.start < e for s, e in spans)]
+             for t in found for r in t.rows if touches(text, r, spans)]
     return "; ".join(parts) or None

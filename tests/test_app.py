@@ -514,6 +514,20 @@ def test_a_table_block_that_does_not_lay_out_is_shown_as_lines_not_a_grid():
     assert grid(text, torn, []) is None  # a row without the 2016 value: no grid with a cell out of place
 
 
+def test_a_torn_tables_answering_row_alone_is_marked_and_quoted():
+    from kb.units import torn_row
+    from kb_app.tables import grid, row_quote, tables
+    # 2011: the labels, "Overig" and "Totaal" above the year header, then the values
+    text = ("Arbeidsmigranten\n• Aantal aanvragen mvv\n\n• Inwilligingen mvv\n\n• Aantal aanvragen vvr\n\n"
+            "Overig\n\nTotaal\n\n2011 2010\n\n2.800 2.300\n\n86% 81%\n\n3.800 3.300\n")
+    label = (text.index("• Aantal aanvragen vvr"), text.index("• Aantal aanvragen vvr") + len("• Aantal aanvragen vvr"))
+    spans = sorted([label, *torn_row(text, label)])  # what the marking gives: the label, the year header, the values
+    [table] = tables(text)
+    marked = [(label, hit) for label, _, hit in grid(text, table, spans).body]
+    assert marked == [("Aantal aanvragen mvv", False), ("Inwilligingen mvv", False), ("Aantal aanvragen vvr", True)]
+    assert row_quote(text, spans) == "Arbeidsmigranten, Aantal aanvragen vvr: 2011: 3.800, 2010: 3.300"
+
+
 def test_citations_say_who_published_once_and_never_a_bare_month_or_markdown(app):
     app.text_input(key="q").input("documenten verblijfsvergunning 2016").run()
     for citation in cards(app):
