@@ -313,12 +313,11 @@ class KnowledgeBase:
     def answer(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> Answer:
         """The passages, the table facts a figure question asks for, and whether the reports
         seem to answer it at all."""
-        q = check_question(question)
-        query, passages = self._asked(q, k, years, doc_ids)
+        query, passages = self._asked(question, k, years, doc_ids)
         cal = load_calibration()
         sure = confidence(self._features(query, passages), cal)
-        return Answer(q, passages, no_answer=sure < cal.threshold, confidence=round(sure, 4),
-                      facts=self.figure_answer(q))
+        return Answer(query.text, passages, no_answer=sure < cal.threshold, confidence=round(sure, 4),
+                      facts=self.figure_answer(query.text))
 
     def answer_features(self, question: str, k: int = 5) -> list[float]:
         """The no-answer model's features of a question's search, as `answer` reads them
