@@ -36,8 +36,8 @@ class Calibration:
 
 def features(passages: list[Passage], ask: Asked, periods: set[int], idf: dict[str, float]) -> list[float]:
     """The scores of the top passage that tell an answerable question from one the reports do
-    not answer, and its lead over the second; a year no report is about counts against it, as
-    do question words the corpus never uses. And what the marked text holds: the reports often
+    not answer, and its lead over the second; a year no report is about (by its period or its
+    title) counts against it, as do question words the corpus never uses. And what the marked text holds: the reports often
     speak of the subject without the asked detail ("hoeveel naturalisatieverzoeken afgewezen"),
     and then the marked sentence lacks the detail's word or a figure. An English question scores
     apart: its words are the corpus's unknown ones and its passages meet it on meaning alone

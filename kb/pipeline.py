@@ -329,5 +329,5 @@ class KnowledgeBase:
 
     @functools.cached_property
     def periods(self) -> set[int]:
-        """Every year some report's figures are about."""
-        return {int(y) for d in self.index.documents.values() for y in d.get("period", ())}
+        """Every year some report is about: its figures' period and the year in its title."""
+        return {int(y) for d in self.index.documents.values() for y in (*d.get("period", ()), d.get("year", 0)) if y}

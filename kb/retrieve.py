@@ -110,11 +110,12 @@ def best_sentence_scores(index: Store, vector: np.ndarray, pool: set[int]) -> di
 
 def year_match(chunk: Chunk, period: tuple[int, ...], years: tuple[int, ...]) -> float:
     """1 when the chunk's report covers a queried year, whether or not the passage prints it
-    (a report's figures are about its period); 0.5 when only the passage names the year."""
+    (a report's figures are about its period, and a question naming the year in its title asks
+    about it: "Stand 2023" is about 2022); 0.5 when only the passage names the year."""
     if not years:
         return 0.0
     named = any(y in chunk.years for y in years)
-    covered = any(y in period for y in years)
+    covered = any(y in period or y == chunk.year for y in years)
     return 1.0 if covered else 0.5 * named
 
 

@@ -104,6 +104,15 @@ def test_kb_says_when_the_reports_do_not_answer_and_gives_facts_only_for_a_table
 
 
 @pytest.mark.slow
+def test_a_year_counts_as_covered_by_the_report_that_carries_it_in_its_title(full_kb):
+    # the Stand van de Uitvoering 2023's figures are about 2022; "in 2023" still asks about it
+    assert 2023 in full_kb.periods and 2024 not in full_kb.periods
+    waits = full_kb.answer("Wat zegt de IND over de wachttijden in 2023?")
+    assert not waits.no_answer and waits.passages[0].chunk.year == 2023
+    assert full_kb.answer("Hoeveel asielaanvragen ontving de IND in 2024?").no_answer
+
+
+@pytest.mark.slow
 def test_an_english_question_marks_the_dutch_sentence_that_answers(full_kb):
     [top] = full_kb.ask("What were the personnel costs of the IND in 2016?", k=1)
     marked = " ".join(top.chunk.text[s:e] for s, e in top.highlights)

@@ -41,6 +41,13 @@ def test_year_in_a_question_is_a_hint_not_a_bm25_term():
     assert year_match(chunk, (2013,), query.years[:0]) == 0.0
 
 
+def test_a_report_covers_the_year_in_its_title():
+    # the Stand van de Uitvoering 2023's figures are about 2022, but "in 2023" asks about it too
+    stand = Chunk("c", "d", "t", 2023, "", None, 0, 1, "x")
+    assert year_match(stand, (2022,), (2023,)) == 1.0
+    assert year_match(stand, (2022,), (2024,)) == 0.0
+
+
 def test_overlap_is_per_document():
     a = Chunk("a", "d1", "t", 2012, "", None, 0, 100, "x")
     assert overlaps(a, Chunk("b", "d1", "t", 2012, "", None, 90, 200, "y"))
