@@ -9,6 +9,7 @@ from .kinds import answer_kind
 from .lexical import names
 from .marking import Asked, unit_features, unit_scores
 from .records import Passage
+from .tables import row_quote
 from .units import Span, answer_units, can_answer, tab_header, title_header, torn_row, with_header, word_finder
 
 LARGE_TEXT = 20_000  # past this, only the blocks holding a word that meets the query are cut into units
@@ -87,9 +88,12 @@ class StoreIdf(dict):
 
 
 def passage_json(passage: Passage, rank: int) -> dict:
-    """The result object of `kb ask --json`."""
+    """The result object of `kb ask --json`. `quote` is verbatim (a substring of `text`); where the
+    marked spans are table rows, `table_row` says them readably: a torn table's verbatim quote runs
+    from a row's label down to its values, over every other row's label (None for prose)."""
     c = passage.chunk
     return {"rank": rank, "doc_id": c.doc_id, "title": c.title, "year": c.year, "section": c.section,
             "page": c.page, "start": c.start, "end": c.end, "text": c.text,
             "highlights": [list(h) for h in passage.highlights], "quote": passage.quote,
+            "table_row": row_quote(c.text, passage.highlights),
             "citation": passage.citation, "score": round(passage.score, 6), "why": passage.why}

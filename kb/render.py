@@ -1,12 +1,9 @@
-"""Presentation helpers for the app: escaped Markdown, exports, safe upload names. Pure functions."""
+"""Presentation helpers for the app: escaped Markdown, safe CSV cells and upload names. Pure functions."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 
-from .records import Passage
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,24 +47,6 @@ def csv_cell(value: object) -> str:
     """A spreadsheet would run a cell starting with = + - @ as a formula: prefix it with '."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def results_csv(rows: list[tuple[str, Passage]]) -> str:
-    """(label, passage) rows as CSV: label, rank, year, citation, quote, passage."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["label", "rank", "year", "citation", "quote", "passage"])
-    for rank, (label, p) in enumerate(rows, 1):
-        writer.writerow([csv_cell(v) for v in (label, rank, p.chunk.year, p.citation, p.quote, p.chunk.text)])
-    return out.getvalue()
-
-
-def results_markdown(title: str, rows: list[tuple[str, Passage]]) -> str:
-    """(label, passage) rows as a Markdown document: each quote with its citation."""
-    lines = [f"# {md_escape(title)}", ""]
-    for rank, (label, p) in enumerate(rows, 1):
-        lines += [f"## {rank}. {md_escape(label)}", "", f"> {md_escape(p.quote)}", "", f"— {md_escape(p.citation)}", ""]
-    return "\n".join(lines)
 
 
 def safe_filename(name: str) -> str:

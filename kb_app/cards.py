@@ -6,9 +6,10 @@ import streamlit as st
 
 from kb.cite import display_text, one_paragraph
 from kb.render import marked, md_escape, pieces
+from kb.tables import row_quote, tables
 
 from .common import cite, lang, number, words
-from .tables import grid, row_quote, tables
+from .tables import grid
 
 CONTEXT_PAGE = "kb_app/pages/lees.py"
 
@@ -98,10 +99,15 @@ def _spans_of(parts: list[tuple[str, bool]]) -> list[tuple[int, int]]:
     return out
 
 
+def quote_of(passage) -> str:
+    """The quote as one clean paragraph; a table's marked rows said readably ("Klachten, Aantal
+    ontvangen: 2016: 1.540, 2015: 1.340"), not a torn row's lines from its label to its values."""
+    return row_quote(passage.chunk.text, passage.highlights) or one_paragraph(passage.quote)
+
+
 def quote_text(kb, passage) -> str:
-    """What a journalist pastes: the quote as one clean paragraph, then its full citation."""
-    rows = row_quote(passage.chunk.text, passage.highlights)
-    return f"“{rows or one_paragraph(passage.quote)}” ({cite(kb, passage.chunk)})"
+    """What a journalist pastes: the quote, then its full citation."""
+    return f"“{quote_of(passage)}” ({cite(kb, passage.chunk)})"
 
 
 def card(kb, passage, key: str) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from kb.render import csv_cell
 
-from .cards import quote_text
+from .cards import quote_of, quote_text
 from .common import cite, words
 
 
@@ -35,13 +35,12 @@ def export_markdown(kb, question: str, rows: list) -> str:
 
 
 def export_csv(kb, rows: list) -> str:
-    from kb.cite import one_paragraph
-
+    """label, rank, year, citation, quote: the quote as the card's (a table's marked rows said readably)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["label", "rank", "year", "citation", "quote"])
     for rank, (label, p) in enumerate(rows, 1):
-        writer.writerow([csv_cell(v) for v in (label, rank, p.chunk.year, cite(kb, p.chunk), one_paragraph(p.quote))])
+        writer.writerow([csv_cell(v) for v in (label, rank, p.chunk.year, cite(kb, p.chunk), quote_of(p))])
     return out.getvalue()
 
 

@@ -505,7 +505,8 @@ def test_a_table_printed_with_spaces_gets_its_years_as_columns_and_the_answer_ro
 
 def test_a_table_block_that_does_not_lay_out_is_shown_as_lines_not_a_grid():
     from kb.figures import Cell, Row
-    from kb_app.tables import Table, grid, tables
+    from kb.tables import Table, tables
+    from kb_app.tables import grid
     text = "KLACHTEN 2016 2015\n\nAantal ontvangen 1.540 1.340\n\nTijdig afgehandeld 80% 80%\n"
     found = tables(text)
     assert [(t.title, t.start, len(t.rows)) for t in found] == [("Klachten", 0, 2)]
@@ -516,7 +517,8 @@ def test_a_table_block_that_does_not_lay_out_is_shown_as_lines_not_a_grid():
 
 def test_a_torn_tables_answering_row_alone_is_marked_and_quoted():
     from kb.units import torn_row
-    from kb_app.tables import grid, row_quote, tables
+    from kb.tables import row_quote, tables
+    from kb_app.tables import grid
     # 2011: the labels, "Overig" and "Totaal" above the year header, then the values
     text = ("Arbeidsmigranten\n• Aantal aanvragen mvv\n\n• Inwilligingen mvv\n\n• Aantal aanvragen vvr\n\n"
             "Overig\n\nTotaal\n\n2011 2010\n\n2.800 2.300\n\n86% 81%\n\n3.800 3.300\n")
@@ -610,6 +612,18 @@ def test_export_is_plain_markdown_with_full_citations_named_after_the_question(s
     text = export_markdown(slice_kb, "tijdige afhandeling klachten 2012", [("q", p) for p in passages])
     assert "\\" not in text and text.startswith("# tijdige afhandeling klachten 2012")
     assert "(De IND belicht: Jaarresultaten 2012 (Immigratie- en Naturalisatiedienst, 2013), sectie " in text
+
+
+def test_csv_export_quotes_a_table_row_readably_with_its_citation(slice_kb):
+    import csv
+    import io
+
+    from kb_app.export import export_csv
+    passages = slice_kb.ask("tijdige afhandeling klachten 2012", k=3)
+    rows = list(csv.reader(io.StringIO(export_csv(slice_kb, [("q", p) for p in passages]))))
+    assert rows[0] == ["label", "rank", "year", "citation", "quote"] and len(rows) == 4
+    assert rows[1][2] == "2012" and rows[1][3].startswith("De IND belicht: Jaarresultaten 2012 (")
+    assert rows[1][4].startswith("Klachten, Tijdige afhandeling klachten") and "2012: 83%" in rows[1][4]
 
 
 def test_the_time_left_follows_the_recent_pace_not_the_average_since_the_start():

@@ -25,11 +25,15 @@ def test_ask_json_has_the_documented_shape(slice_paths, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["query"] == "tijdige afhandeling klachten 2012" and len(out["results"]) == 3
     first = out["results"][0]
-    for key in ("rank", "doc_id", "title", "year", "section", "page", "start", "end", "text", "highlights", "quote", "citation", "score"):
+    for key in ("rank", "doc_id", "title", "year", "section", "page", "start", "end", "text", "highlights", "quote",
+                "table_row", "citation", "score"):
         assert key in first
     assert first["rank"] == 1 and first["year"] == 2012 and "83%" in first["quote"]
     start, end = first["highlights"][0]
-    assert first["text"][start:end] in first["quote"]
+    assert first["text"][start:end] in first["quote"] and first["quote"] in first["text"]  # verbatim
+    assert first["table_row"].startswith("Klachten, Tijdige afhandeling klachten") and "2012: 83%" in first["table_row"]
+    prose = [r for r in out["results"] if r["highlights"] and "\t" not in r["quote"] and "•" not in r["quote"]]
+    assert all(r["table_row"] is None for r in prose)
 
 
 def test_ask_text_marks_the_answer(slice_paths, capsys):
