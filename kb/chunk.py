@@ -12,8 +12,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from bm25s.stopwords import STOPWORDS_DUTCH
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from .lexicon import word_score
 from .records import Chunk, Document
 
 CHUNK_SIZE = 800
@@ -32,6 +34,7 @@ _NUMERIC_LINE = re.compile(rf"^\s*{_VALUE}(?:\s+{_VALUE})*\s*$")
 _YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20[0-4]\d)(?![\d])")
 _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 _TABLE_HEADER = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý &'’/-]+(?:[ \t]+(?:19|20)\d\d)+\s*$")  # "KLACHTEN 2016 2015"
+_FUNCTION_WORDS = frozenset(STOPWORDS_DUTCH)
 _DATED = re.compile(r"\d{1,2}/\d{1,2}\s+\w")  # timeline entries: "18/4 Inzet NL-experts"
 
 
@@ -75,6 +78,8 @@ def looks_like_heading(line: str, prev: str, nxt: str, max_len: int = 70) -> boo
         return False
     if not (s[0].isupper() or dated) or len(s.split()) > (12 if dated else 8):
         return False
+    if s.split()[-1].lower() in _FUNCTION_WORDS:  # a sentence wrapped at a line end: "De plannen die ... gemaakt om"
+        return False
     prev_s, next_s = prev.strip(), nxt.strip()
     standalone = not prev_s or prev_s[-1] in ".!?:”\"’'" or prev_s == prev_s.upper()
     return standalone and bool(next_s) and not next_s[0].islower()
@@ -101,9 +106,24 @@ def find_headings(text: str) -> list[Heading]:
             nxt = _nearest(lines, i, +1)
             if looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(_nearest(lines, i, -1, True),
                                                                                    _following(lines, i)):
-                headings.append(Heading(pos, 1, s))
+                headings.append(Heading(pos, 1, continued_title(s, _following(lines, i))))
         pos += len(line) + 1
     return headings
+
+
+def continued_title(title: str, after: list[str]) -> str:
+    """A title set large breaks over lines: one that ends in "&" goes on on the next line, and a
+    word broken there without a hyphen is made whole ("Asiel &" / "Bescher" / "ming" reads
+    "Asiel & Bescherming")."""
+    if not title.endswith("&") or not after:
+        return title
+    title = f"{title} {after[0].strip()}"
+    rest = after[1].strip() if len(after) > 1 else ""
+    last = title.split()[-1]
+    whole = (last + rest).lower()
+    if rest.isalpha() and rest.islower() and word_score(whole) > max(word_score(last.lower()), word_score(rest)):
+        title += rest
+    return title
 
 
 def heading_max_len(lines: list[str]) -> int:

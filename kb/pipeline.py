@@ -36,7 +36,8 @@ MAX_ARTICLE = 100_000  # characters of a text checked sentence by sentence
 DENSE_WORDS = 24  # words of a text not found that are embedded to search for its closest passages
 SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text",
             "unit_vectors": "answer units with table headers, torn labels with their title and values; a year is no figure",
-            "headings": "a torn table's labels, down to its year header, are no headings"}
+            "headings": "a torn table's labels, down to its year header, are no headings; nor a line ending in a function "
+                        "word; a title ending in '&' goes on on the next line"}
 _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
 _SHARE = re.compile(r"\b(percentage|procent|welk deel|what share|which share|tijdig\w*)\b|%", re.I)
 

@@ -99,3 +99,16 @@ def test_labels_above_a_torn_tables_total_are_no_headings_and_its_title_stays_on
     doc = Document(DocMeta("d", "Jaarverslag", 2011, "d.txt"), text, list(range(len(text))))
     [table] = [c for c in chunk_document(doc) if "3.800 3.300" in c.text]
     assert "Aantal aanvragen vvr" in table.text and table.section == "Arbeidsmigranten"  # values with their labels
+
+
+def test_a_title_broken_over_lines_is_read_whole_and_a_wrapped_sentence_is_no_heading():
+    # the 2016 PDF text: a title set large, broken after "&" and inside a word; a sentence that
+    # ends its first line on "om"
+    body = ("Een alinea die lang genoeg is om een echte tekst te zijn, zoals in het\njaarverslag van de IND "
+            "over 2016 de alinea's lopen, met een punt aan het eind.\n\n")
+    text = (body + "Asiel &\nBescher\n\nming\n\nInstroom nam af,\nhoge werkdruk bleef\n" + body
+            + "Kennis &\nTalent\nDe handgreep is een bijzondere uitvinding.\n\n"
+            + "De plannen die in 2016 zijn gemaakt om \nCOA, DT&V en IND gezamenlijk te huis-\nvesten worden gerealiseerd.\n")
+    titles = [h.title for h in find_headings(text)]
+    assert "Asiel & Bescherming" in titles and "Kennis & Talent" in titles
+    assert not any(t.startswith(("Asiel & Bescher ", "De plannen")) for t in titles)
