@@ -15,6 +15,7 @@ from . import cite
 from .answer import StoreIdf, asked, highlight
 from .cache import load_cache, save_cache
 from .confidence import confidence, features, load_calibration
+from .marking import Asked
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years, passage_text
 from .embed import Embedder, Progress, content_hash, embed_corpus, missing
 from .errors import BadQuery, DamagedIndex, IndexMissing, StaleIndex, UnreadableFile
@@ -139,6 +140,12 @@ def check_question(question: str) -> str:
     if not any(ch.isalnum() for ch in q):
         raise BadQuery(f"the question '{q[:40]}' has no letters or digits; ask in words")
     return q
+
+
+@functools.lru_cache(maxsize=64)
+def _asked_of(text: str, terms: tuple[str, ...], years: tuple[int, ...]) -> Asked:
+    """What a question asks, read once for its marking and its no-answer features."""
+    return asked(text, list(terms), years)
 
 
 _DERIVED = ("series", "chunk_terms", "texts", "quotes", "periods")  # cached per generation
@@ -300,7 +307,7 @@ class KnowledgeBase:
     def _search(self, query: Query, k: int, filters: Filters = Filters()) -> list[Passage]:
         passages = search(self.index, query, k=k, filters=filters)
         self.idf.learn(query.terms)
-        ask = asked(query.text, list(query.terms), query.years)
+        ask = _asked_of(query.text, query.terms, query.years)
         return [dataclasses.replace(p, highlights=highlight(p.chunk.text, ask, self.idf,
                                                              unit_similarities(self.index, p, query.vector)),
                                     cited=self.citation(p.chunk))
@@ -326,7 +333,7 @@ class KnowledgeBase:
         return self._features(*self._asked(question, k, (), ()))
 
     def _features(self, query: Query, passages: list[Passage]) -> list[float]:
-        return features(passages, asked(query.text, list(query.terms), query.years), self.periods, self.idf)
+        return features(passages, _asked_of(query.text, query.terms, query.years), self.periods, self.idf)
 
     @functools.cached_property
     def periods(self) -> set[int]:
