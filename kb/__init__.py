@@ -1,4 +1,5 @@
 """kb: cited answers from a pile of public reports, offline."""
-from .pipeline import KnowledgeBase, ingest
+from .build import ingest
+from .pipeline import KnowledgeBase
 
 __all__ = ["KnowledgeBase", "ingest"]

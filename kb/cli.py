@@ -93,7 +93,7 @@ def _progress_bar():
 
 def run_ingest(args, embedder=None, force: bool = False):
     from .embed import get_embedder
-    from .pipeline import ingest
+    from .build import ingest
     from .store import describe
 
     embedder = embedder or get_embedder(args.model)

@@ -1,133 +1,37 @@
-"""Wires the stages: corpus -> clean -> chunk -> embed -> index -> retrieve -> answer."""
+"""Wires the asking: question -> embed -> retrieve -> answer (and verify, figures) over an index
+kb/build.py made."""
 from __future__ import annotations
 
 import dataclasses
 import functools
 import re
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from . import cite
 from .answer import StoreIdf, asked, highlight
-from .cache import load_cache, save_cache
+from .build import SETTINGS, corpus_hashes
+from .chunk import mentioned_years
 from .confidence import confidence, features, load_calibration
-from .marking import Asked
-from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, mentioned_years, passage_text
-from .embed import Embedder, Progress, content_hash, embed_corpus, missing
-from .errors import BadQuery, DamagedIndex, IndexMissing, StaleIndex, UnreadableFile
-from .files import file_sha256
-from .lexical import build_bm25, strip_invisible, tokenize
-from .load import MANIFEST, Loaded, load_corpus, scan_corpus
-from .records import Answer, Chunk, Passage
-from .index import check_fresh
-from .retrieve import Filters, Query, make_query, model_text, search, unit_similarities
-from .store import Location, backend
-from .series import Fact, Series, covers, document_facts, find_series, link_series
-from .units import vector_units
+from .embed import Embedder
+from .errors import BadQuery
 from .examine import Finding, examine, looks_english
+from .index import check_fresh
+from .lexical import strip_invisible, tokenize
+from .marking import Asked
+from .records import Answer, Chunk, Passage
+from .retrieve import Filters, Query, make_query, model_text, search, unit_similarities
 from .sentences import quoted, sentence_spans, split_sentences
+from .series import Fact, Series, covers, document_facts, find_series, link_series
+from .store import Location, backend
 from .verify import MAX_QUOTE, NEAR_AT, Located, QuoteIndex, Verdict, build_quote_index, check_quote, word_diff
 
 MAX_QUESTION = 1000
 MAX_ARTICLE = 100_000  # characters of a text checked sentence by sentence
 DENSE_WORDS = 24  # words of a text not found that are embedded to search for its closest passages
-SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text",
-            "unit_vectors": "answer units with table headers, torn labels with their title and values; a year is no figure",
-            "headings": "a torn table's labels, down to its year header, are no headings; nor a line ending in a function "
-                        "word; a title ending in '&' goes on on the next line"}
 _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how many|how much|what share|which share)\b", re.I)
 _SHARE = re.compile(r"\b(percentage|procent|welk deel|what share|which share|tijdig\w*)\b|%", re.I)
-
-
-@dataclass
-class IngestReport:
-    documents: int = 0
-    chunks: int = 0
-    embedded: int = 0  # chunks embedded anew (the rest came from the cache)
-    seconds: float = 0.0
-    up_to_date: bool = False
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    skip_counts: dict[str, int] = field(default_factory=dict)  # short reason -> files
-    warnings: list[str] = field(default_factory=list)
-    repairs: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-def latent_cache_name(embedder: Embedder) -> str:
-    return f"{embedder.name}+latent-terms"
-
-
-def corpus_hashes(corpus: Path) -> dict[str, str]:
-    """A hash per document and of the manifest: new titles or years make the index stale too.
-    What cannot be a document (a link out of the folder, a FIFO) is named, never read: a new one
-    makes the index stale, so the next ingest reports it."""
-    if not corpus.is_dir():
-        raise UnreadableFile(f"{corpus}: no corpus folder there; give --corpus the folder of the reports")
-    files, refused = scan_corpus(corpus)
-    files += [p for p in [corpus / MANIFEST] if p.exists()]
-    return {**{name: f"not read: {exc.kind}" for name, exc in refused}, **{p.name: file_sha256(p) for p in files}}
-
-
-def is_fresh(location: Location, embedder: Embedder, corpus: Path) -> bool:
-    try:
-        # checked, not just read: a damaged index is rebuilt, not "up to date"
-        manifest = backend(location).current_manifest()
-        check_fresh(manifest, embedder.fingerprint, SETTINGS, corpus_hashes(corpus))
-    except (IndexMissing, DamagedIndex, StaleIndex):
-        return False
-    return True
-
-
-def ingest(corpus: Path, location: Location, embedder: Embedder, progress: Progress | None = None,
-           force: bool = False, waiting: Callable[[], None] | None = None, cache: Path | None = None) -> IngestReport:
-    """Build the index (or report it up to date); only new or changed chunks are embedded.
-    `location` is an index folder or a postgresql:// URL; a database store keeps its embedding
-    cache in the folder `cache` (default: index). One build at a time: a second one waits for the
-    first (`waiting()` is called when it starts to), then finds the index fresh and does nothing,
-    unless forced; without `waiting` it fails at once with IndexBusy."""
-    started = time.perf_counter()
-    if not force and is_fresh(location, embedder, corpus):
-        return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
-    target = backend(location, cache)
-    with target.building(waiting=waiting):
-        if not force and is_fresh(location, embedder, corpus):  # the build waited for made it so
-            return IngestReport(up_to_date=True, seconds=time.perf_counter() - started)
-        report = _build(corpus, target, embedder, progress)
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _build(corpus: Path, target, embedder: Embedder, progress: Progress | None) -> IngestReport:
-    hashes = corpus_hashes(corpus)
-    loaded: Loaded = load_corpus(corpus)
-    chunks = [c for doc in loaded.documents for c in chunk_document(doc)]
-    texts = [passage_text(c) for c in chunks]
-    units = [(row, span, text) for row, c in enumerate(chunks) for span, text in vector_units(c.text)]
-    spans = [(row, s, e) for row, (s, e), _ in units]
-    unit_texts = [text for _, _, text in units]
-    cache = load_cache(target.cache_root, embedder.name)
-    latent_cache = load_cache(target.cache_root, latent_cache_name(embedder)) if embedder.latent_dim else {}
-    new = missing(texts, cache)
-    vectors, unit_vectors, latent = embed_corpus(embedder, texts, unit_texts, cache, latent_cache, progress)
-    if not chunks:
-        vectors = unit_vectors = np.zeros((0, embedder.dim), dtype=np.float32)
-    manifest = {"embedder": embedder.fingerprint, "settings": SETTINGS, "corpus": hashes,
-                "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "skipped": dict(loaded.skipped)}
-    documents = [{"doc_id": d.meta.doc_id, "title": d.meta.title, "year": d.meta.year,
-                  "source": d.meta.source, "publisher": d.meta.publisher, "published": d.meta.published,
-                  "period": list(d.meta.period), "added": d.meta.added, "page_starts": d.page_starts, "repairs": d.repairs,
-                  "text": d.text} for d in loaded.documents]
-    target.save(manifest, chunks, documents, vectors, build_bm25(texts),
-                (np.array(spans, dtype=np.int64).reshape(-1, 3), unit_vectors), latent)
-    save_cache(target.cache_root, embedder.name, cache, keep={content_hash(t) for t in texts + unit_texts})
-    if latent_cache:
-        save_cache(target.cache_root, latent_cache_name(embedder), latent_cache, keep={content_hash(t) for t in texts})
-    return IngestReport(documents=len(loaded.documents), chunks=len(chunks), embedded=new,
-                        skipped=loaded.skipped, skip_counts=loaded.skip_counts, warnings=loaded.warnings,
-                        repairs={d.meta.doc_id: d.repairs for d in loaded.documents})
 
 
 def check_question(question: str) -> str:

@@ -13,7 +13,8 @@ import streamlit as st
 from kb.cite import citation
 from kb.embed import get_embedder
 from kb.errors import DamagedIndex, IndexMissing, KbError, StaleIndex
-from kb.pipeline import IngestReport, KnowledgeBase, ingest
+from kb.build import IngestReport, ingest
+from kb.pipeline import KnowledgeBase
 from kb.render import md_escape
 from kb.store import Location, backend, is_url, location_of
 

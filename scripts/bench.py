@@ -19,7 +19,8 @@ import numpy as np
 from kb.answer import asked, highlight
 from kb.embed import get_embedder
 from kb.evaluate import read_cases
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 from kb.retrieve import make_query
 
 ROOT = Path(__file__).resolve().parents[1]

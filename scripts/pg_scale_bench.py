@@ -49,7 +49,7 @@ from kb import pg_bm25, pg_schema  # noqa: E402
 from kb import postgres as pgstore  # noqa: E402
 from kb.lexical import build_bm25  # noqa: E402
 from kb.chunk import passage_text  # noqa: E402
-from kb.pipeline import SETTINGS  # noqa: E402
+from kb.build import SETTINGS  # noqa: E402
 from kb.retrieve import CANDIDATES, Filters, search  # noqa: E402
 from kb.store import backend  # noqa: E402
 

@@ -41,7 +41,7 @@ from kb.embed import content_hash, get_embedder
 from kb.evaluate import read_cases
 from kb.embedded import EmbeddedStore
 from kb.lexical import build_bm25
-from kb.pipeline import SETTINGS, ingest
+from kb.build import SETTINGS, ingest
 from kb.records import Chunk
 from kb.retrieve import CANDIDATES, Filters, make_query, search
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from bench import quotes_of, timed  # scripts/bench.py: the same stretches and timer
 from kb.embed import get_embedder
 from kb.errors import IndexMissing
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 from kb.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -17,7 +17,8 @@ from pathlib import Path
 from kb.embed import get_embedder
 from kb.errors import IndexMissing, KbError
 from kb.evaluate import verdict_scores
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 from kb.verdict_view import VERDICTS
 
 ROOT = Path(__file__).resolve().parents[1]

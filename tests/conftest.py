@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from kb.embed import Embedder, get_embedder
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

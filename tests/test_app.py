@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 from kb import index as store
-from kb.pipeline import ingest
+from kb.build import ingest
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ import pytest
 
 from chromium import CHROMEDRIVER, CHROMIUM, start_chromium
 from conftest import ROOT
-from kb.pipeline import ingest
+from kb.build import ingest
 
 pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException  # noqa: E402

@@ -4,7 +4,8 @@ import pytest
 
 from kb.embed import embed_with_cache, get_embedder
 from kb.errors import KbError, StaleIndex
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 
 from conftest import write_slice_corpus
 

@@ -1,7 +1,5 @@
 """Property tests of the pure stages with hypothesis: no crash, spans inside their text,
 cleaning idempotent, fusion well-formed, questions refused or answered."""
-import math
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

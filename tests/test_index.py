@@ -6,7 +6,8 @@ import pytest
 
 from kb import index as store
 from kb.errors import DamagedIndex, IndexMissing, StaleIndex
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 
 from conftest import FakeEmbedder, write_slice_corpus
 

@@ -17,7 +17,8 @@ from kb import cache
 from kb import index as store
 from kb.cache import load_cache
 from kb.errors import DamagedIndex, IndexWriteFailed
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 
 from conftest import FakeEmbedder, write_slice_corpus
 
@@ -153,7 +154,7 @@ STALLING_BUILD = textwrap.dedent("""
     sys.path.insert(0, sys.argv[1])
     from conftest import FakeEmbedder
     import kb.index as store
-    from kb.pipeline import ingest
+    from kb.build import ingest
 
     real_fsync = store._fsync_tree
     def stall(folder, recursive=True):

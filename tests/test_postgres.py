@@ -11,7 +11,8 @@ import pytest
 from kb import pg_bm25, pg_schema
 from kb.errors import DamagedIndex, IndexBusy, IndexMissing, IndexWriteFailed, KbError
 from kb.lexical import tokenize
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 from kb.retrieve import Filters
 from kb.store import backend
 

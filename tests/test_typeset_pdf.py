@@ -9,7 +9,8 @@ import pytest
 from kb.chunk import chunk_document
 from kb.evaluate import Outcome, first_hit, fold, read_cases, summary
 from kb.load import load_file
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 from kb.records import DocMeta
 
 from conftest import CORPUS

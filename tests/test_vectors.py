@@ -4,7 +4,8 @@ import pytest
 
 from kb import index as store
 from kb import vectors
-from kb.pipeline import KnowledgeBase, ingest
+from kb.build import ingest
+from kb.pipeline import KnowledgeBase
 
 from conftest import FakeEmbedder, write_slice_corpus
 
