@@ -224,12 +224,14 @@ class KnowledgeBase:
 
     def answer(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> Answer:
         """The passages, the table facts a figure question asks for, and whether the reports
-        seem to answer it at all."""
+        seem to answer it at all: not when the passages seem not to and no table gives the figure
+        (a fact shown under "the reports do not answer this" would contradict it)."""
         query, passages = self._asked(question, k, years, doc_ids)
         cal = load_calibration()
         sure = confidence(self._features(query, passages), cal)
-        return Answer(query.text, passages, no_answer=sure < cal.threshold, confidence=round(sure, 4),
-                      facts=self.figure_answer(query.text))
+        facts = self.figure_answer(query.text)
+        return Answer(query.text, passages, no_answer=sure < cal.threshold and not facts, confidence=round(sure, 4),
+                      facts=facts)
 
     def answer_features(self, question: str, k: int = 5) -> list[float]:
         """The no-answer model's features of a question's search, as `answer` reads them
