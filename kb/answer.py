@@ -5,7 +5,7 @@ import math
 import re
 
 from .examine import looks_english
-from .kinds import answer_kind
+from .kinds import answer_kind, counted
 from .lexical import names
 from .marking import Asked, unit_features, unit_scores
 from .records import Passage
@@ -20,7 +20,8 @@ _LEANS_BACK = re.compile(r"^[‘'\"“(]?(dit|deze|dat|die|daar\w*|hier\w*|zo|to
 
 
 def asked(question: str, terms: list[str], years: tuple[int, ...] = ()) -> Asked:
-    return Asked(frozenset(terms), answer_kind(question), tuple(years), names(question), looks_english(question))
+    return Asked(frozenset(terms), answer_kind(question), tuple(years), names(question), looks_english(question),
+                 counted(question))
 
 
 def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span, float] | None = None) -> list[Span]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
+from .lexical import tokenize, word_terms, words
 from .units import FIGURE
 
 _MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -96,3 +97,29 @@ def holds_duration(text: str) -> bool:
 
 
 _FASTER = {"number": holds_number, "date": holds_date, "duration": holds_duration}
+
+
+_COUNTING = re.compile(r"\b(hoeveel|hoe veel|aantal|how many|how much)\s+", re.I)
+_TOKEN = re.compile(r"\S+")
+COUNTED_WORDS = 2  # the words after "hoeveel" that say what is counted: an adjective and its noun
+NEAR_FIGURE = 6  # words between the counted word and its figure ("1.540 klachten", "aantal ontvangen klachten: 1.540")
+
+
+def counted(question: str) -> tuple[frozenset[str], ...]:
+    """What a how-many question counts: the terms of each of the first content words after
+    "hoeveel" / "aantal" ("hoeveel Somalische nareizigers ..." counts nareizigers); () for
+    another question."""
+    m = _COUNTING.search(question)
+    if not m:
+        return ()
+    found = (frozenset(t) for t in map(word_terms, words(question[m.end():])) if t)
+    return tuple(t for _, t in zip(range(COUNTED_WORDS), found))
+
+
+def counts_near_figure(text: str, what: tuple[frozenset[str], ...]) -> bool:
+    """Whether a figure (not a year) stands within NEAR_FIGURE words of a word naming what is
+    counted: the reports speak of a subject often without the count asked for."""
+    tokens = _TOKEN.findall(text)
+    figures = [i for i, t in enumerate(tokens) if holds_number(t) and not _YEAR.fullmatch(t.strip(".,;:()"))]
+    named = [i for i, t in enumerate(tokens) if any(set(tokenize(t)) & terms for terms in what)]
+    return any(abs(i - j) <= NEAR_FIGURE for i in figures for j in named)

@@ -24,14 +24,15 @@ NO_VECTOR_GAP = 0.2  # a unit without a vector counts as this far below the pass
 @dataclass(frozen=True)
 class Asked:
     """What a question looks for: its terms, the kind of answer its question words ask for
-    (see kinds.py), the years it names, the names it mentions (lexical.names), and whether it is
-    asked in English."""
+    (see kinds.py), the years it names, the names it mentions (lexical.names), whether it is
+    asked in English, and what it counts when it asks how many."""
 
     terms: frozenset[str]
     kind: str = ""
     years: tuple[int, ...] = ()
     names: tuple[str, ...] = ()
     english: bool = False
+    counted: tuple[frozenset[str], ...] = ()  # what a how-many question counts (kinds.counted)
 
 
 def term_share(unit: str, ask: Asked, idf: dict[str, float]) -> float:

@@ -1,6 +1,7 @@
 """The no-answer model's features of what a passage marks (pure: no model, no index)."""
 from kb.answer import asked
-from kb.confidence import FEATURES, features, marked_evidence, names_missing
+from kb.confidence import FEATURES, features, marked_count, marked_evidence, names_missing
+from kb.kinds import counted, counts_near_figure
 from kb.lexical import mentions, names
 from kb.records import Chunk, Passage
 from kb.retrieve import make_query
@@ -80,3 +81,18 @@ def test_an_english_question_is_scored_apart_from_a_dutch_one():
     index = FEATURES.index("english")
     assert features([_passage(None)], english, {2022}, {})[index] == 1.0
     assert features([_passage(None)], dutch, {2022}, {})[index] == 0.0
+
+
+def test_a_how_many_question_wants_a_figure_next_to_what_it_counts():
+    ask = _ask("Hoeveel Somalische nareizigers kregen in 2011 een mvv?")
+    assert [sorted(t) for t in ask.counted] == [["somalisch"], ["nareis"]]  # the adjective and its noun
+    assert counted("Wat zegt de IND over de wachttijden?") == ()
+    assert counts_near_figure("In 2011 kregen 1.020 Somalische nareizigers een mvv.", ask.counted)
+    assert not counts_near_figure("In 2011 kregen minder Somalische nareizigers een mvv.", ask.counted)  # a year is no count
+    far = "Somalische nareizigers kregen in 2011 vaker dan voorheen een afwijzing, bij 300 aanvragen."
+    assert not counts_near_figure(far, ask.counted)  # a figure, but of something else
+    asked_count = _ask("Hoeveel naturalisatieverzoeken werden in 2022 afgewezen?")
+    assert marked_count(_passage("Er werden 1.200 naturalisatieverzoeken afgewezen."), asked_count) == 1.0
+    assert marked_count(_passage("De IND behandelde in 2022 veel naturalisatieverzoeken."), asked_count) == 0.0
+    assert marked_count(_passage(None), asked_count) == 0.0
+    assert marked_count(_passage("Het jaar was druk."), _ask("naturalisatie 2022")) == 1.0  # counts nothing
