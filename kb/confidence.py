@@ -22,7 +22,7 @@ from .records import Passage
 CALIBRATION = Path(__file__).with_name("calibration.json")
 FEATURES = ("dense", "sentence", "term_share", "vocabulary_coverage", "rarest_missing", "year_uncovered",
             "latent", "bm25", "fused", "fused_margin", "unknown_words", "marked_share", "marked_kind", "names_missing",
-            "english", "marked_count")
+            "english", "marked_count", "year_missed")
 
 
 @dataclass(frozen=True)
@@ -36,12 +36,14 @@ class Calibration:
 
 def features(passages: list[Passage], ask: Asked, periods: set[int], idf: dict[str, float]) -> list[float]:
     """The scores of the top passage that tell an answerable question from one the reports do
-    not answer, and its lead over the second; a year no report is about (by its period or its
-    title) counts against it, as do question words the corpus never uses. And what the marked text holds: the reports often
-    speak of the subject without the asked detail ("hoeveel naturalisatieverzoeken afgewezen"),
-    and then the marked sentence lacks the detail's word or a figure. An English question scores
-    apart: its words are the corpus's unknown ones and its passages meet it on meaning alone
-    (5-fold on the tuning half, beside the names: 47% to 52% recognised, answered 96.2% to 95.9%)."""
+    not answer, and its lead over the second. A year no report is about (by its period or its
+    title) counts against it, and so does a year the top passage's report is not about and the
+    passage never names (a question about 2016 met by a 2012 passage), as do question words the
+    corpus never uses. And what the marked text holds: the reports often speak of the subject
+    without the asked detail ("hoeveel naturalisatieverzoeken afgewezen"), and then the marked
+    sentence lacks the detail's word or a figure. An English question scores apart: its words
+    are the corpus's unknown ones and its passages meet it on meaning alone (5-fold on the
+    tuning half, beside the names: 47% to 52% recognised, answered 96.2% to 95.9%)."""
     why = passages[0].why if passages else {}
     runner_up = (passages[1].why.get("fused") or 0.0) if len(passages) > 1 else 0.0
     uncovered = float(bool(ask.years) and not set(ask.years) & periods)
@@ -52,7 +54,8 @@ def features(passages: list[Passage], ask: Asked, periods: set[int], idf: dict[s
             float(why.get("fused") or 0.0) - float(runner_up), float(why.get("unknown_words") or 0.0),
             *marked_evidence(passages[0] if passages else None, ask, idf),
             names_missing(passages[0] if passages else None, ask.names), float(ask.english),
-            marked_count(passages[0] if passages else None, ask)]
+            marked_count(passages[0] if passages else None, ask),
+            float(bool(ask.years) and not why.get("year_hint"))]
 
 
 def marked_evidence(passage: Passage | None, ask: Asked, idf: dict[str, float]) -> tuple[float, float]:

@@ -96,3 +96,13 @@ def test_a_how_many_question_wants_a_figure_next_to_what_it_counts():
     assert marked_count(_passage("De IND behandelde in 2022 veel naturalisatieverzoeken."), asked_count) == 0.0
     assert marked_count(_passage(None), asked_count) == 0.0
     assert marked_count(_passage("Het jaar was druk."), _ask("naturalisatie 2022")) == 1.0  # counts nothing
+
+
+def test_a_year_the_top_passages_report_is_not_about_and_never_names_counts_against_an_answer():
+    ask = _ask("Hoeveel gesprekken voerde de backoffice in 2016?")
+    about = _passage("Er werden 1.200 naturalisatieverzoeken afgewezen.")
+    missed = FEATURES.index("year_missed")
+    for hint, expected in ((0.0, 1.0), (0.5, 0.0), (1.0, 0.0)):  # kb.retrieve.year_match of the top passage
+        about.why = {"year_hint": hint}
+        assert features([about], ask, {2012, 2016}, {})[missed] == expected
+    assert features([about], _ask("gesprekken backoffice"), {2012}, {})[missed] == 0.0  # no year asked
