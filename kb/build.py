@@ -25,6 +25,7 @@ SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_t
             "headings": "a torn table's labels, down to its year header, are no headings; nor a line ending in a function "
                         "word; a title ending in '&' goes on on the next line"}
 
+
 @dataclass
 class IngestReport:
     documents: int = 0

@@ -4,6 +4,7 @@ duration, a date, a name, a reason, someone's words), in Dutch and English."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 from .lexical import tokenize, word_terms, words
@@ -106,14 +107,14 @@ NEAR_FIGURE = 6  # words between the counted word and its figure ("1.540 klachte
 
 
 def counted(question: str) -> tuple[frozenset[str], ...]:
-    """What a how-many question counts: the terms of each of the first content words after
-    "hoeveel" / "aantal" ("hoeveel Somalische nareizigers ..." counts nareizigers); () for
-    another question."""
+    """What a how-many question counts: the terms of each of the first COUNTED_WORDS content words
+    after "hoeveel" / "aantal" ("hoeveel Somalische nareizigers ..." gives the terms of
+    "Somalische" and of "nareizigers"); () for another question."""
     m = _COUNTING.search(question)
     if not m:
         return ()
     found = (frozenset(t) for t in map(word_terms, words(question[m.end():])) if t)
-    return tuple(t for _, t in zip(range(COUNTED_WORDS), found))
+    return tuple(itertools.islice(found, COUNTED_WORDS))
 
 
 def counts_near_figure(text: str, what: tuple[frozenset[str], ...]) -> bool:
