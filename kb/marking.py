@@ -64,15 +64,18 @@ def unit_features(units: list[str], sims: list[float | None], ask: Asked, idf: d
     """One row of FEATURES per unit (a unit's text with its table header, its similarity to the
     question or None). Neighbours' words count apart: a sentence often answers about the subject
     its neighbour names ("Verder zijn er 67 vergunningen ingetrokken" after "... fotofraude"). A
-    neighbour counts by its `own` text, without the table header every row of a table shares."""
+    neighbour counts by its `own` text, without the table header every row of a table shares, and
+    only for prose: a table row or list item names its own subject, and the row after a matching
+    one won on its neighbour ("Aantal beslissingen mvv" for "aantal aanvragen mvv")."""
     words = [term_share(u, ask, idf) for u in units]
     near = words if own is None else [w if o == u else term_share(o, ask, idf) for w, u, o in zip(words, units, own)]
     share, gap = _dense(sims)
+    prose = [not is_table_line(o) for o in (own or units)]
     rows = []
     for i, unit in enumerate(units):
         rows.append([words[i], share[i], gap[i], float(holds_kind(unit, ask.kind)),
                      float(bool(ask.years) and any(str(y) in unit for y in ask.years)),
-                     near[i - 1] if i > 0 else 0.0, near[i + 1] if i + 1 < len(units) else 0.0,
+                     near[i - 1] if i > 0 and prose[i] else 0.0, near[i + 1] if i + 1 < len(units) and prose[i] else 0.0,
                      float(np.log1p(len(unit.split()))), float(is_table_line(unit))])
         rows[-1].append(rows[-1][0] * rows[-1][3])  # the question's words in a unit that holds the kind asked
     return np.array(rows, dtype=np.float64).reshape(len(units), len(FEATURES))

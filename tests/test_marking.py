@@ -46,6 +46,17 @@ def test_features_read_the_units_words_kind_and_neighbours():
     assert x[1, col["dense_gap"]] < 0 == x[0, col["dense_gap"]]
 
 
+def test_a_table_row_takes_no_credit_for_its_neighbours_words():
+    units = ["• Aantal aanvragen mvv", "• Aantal beslissingen mvv"]
+    ask = Asked(frozenset(tokenize("aantal aanvragen mvv studenten")))
+    x = unit_features(units, [0.9, 0.9], ask, {})
+    col = {name: i for i, name in enumerate(FEATURES)}
+    assert x[0, col["term_share"]] > x[1, col["term_share"]] > 0
+    assert x[1, col["previous_terms"]] == 0.0 == x[0, col["next_terms"]]
+    scores = x @ load_weights()
+    assert scores[0] > scores[1]
+
+
 def test_the_fitted_weights_fit_the_features():
     assert load_weights().shape == (len(FEATURES),)
 
