@@ -21,7 +21,7 @@ from .index import check_fresh
 from .lexical import strip_invisible, tokenize
 from .marking import Asked
 from .records import Answer, Chunk, Passage
-from .retrieve import Filters, Query, make_query, model_text, search, unit_similarities
+from .retrieve import Filters, Query, make_query, model_text, search, series_years, unit_similarities
 from .sentences import quoted, sentence_spans, split_sentences
 from .series import Fact, Series, covers, document_facts, find_series, link_series
 from .store import Location, backend
@@ -52,7 +52,7 @@ def _asked_of(text: str, terms: tuple[str, ...], years: tuple[int, ...]) -> Aske
     return asked(text, list(terms), years)
 
 
-_DERIVED = ("series", "chunk_terms", "texts", "quotes", "periods")  # cached per generation
+_DERIVED = ("series", "chunk_terms", "texts", "quotes", "periods", "titles")  # cached per generation
 
 
 class KnowledgeBase:
@@ -206,7 +206,7 @@ class KnowledgeBase:
     def query(self, q: str) -> Query:
         """A checked question embedded (its vector and, when the model has a sparse head, its
         latent terms) and tokenized, ready for retrieve.search."""
-        return make_query(q, *self.embedder.embed_question(model_text(q)))
+        return make_query(q, *self.embedder.embed_question(model_text(q)), reports=series_years(q, self.titles))
 
     def _search(self, query: Query, k: int, filters: Filters = Filters()) -> list[Passage]:
         passages = search(self.index, query, k=k, filters=filters)
@@ -240,6 +240,11 @@ class KnowledgeBase:
 
     def _features(self, query: Query, passages: list[Passage]) -> list[float]:
         return features(passages, _asked_of(query.text, query.terms, query.years), self.periods, self.idf)
+
+    @functools.cached_property
+    def titles(self) -> dict[str, int]:
+        """Each report's title and the year in it: a question may name a report by its place in a series."""
+        return {d["title"]: int(d["year"]) for d in self.index.documents.values() if d.get("title") and d.get("year")}
 
     @functools.cached_property
     def periods(self) -> set[int]:

@@ -39,6 +39,7 @@ class Query:
     years: tuple[int, ...]
     latent: Terms | None = None  # the question's latent terms, when the model has a sparse head
     kind: str = ""  # the kind of answer asked for (kinds.answer_kind)
+    reports: tuple[int, ...] = ()  # the title years of reports it names without a year (series_years)
 
 
 @dataclass(frozen=True)
@@ -64,12 +65,33 @@ def model_text(question: str) -> str:
     return rest if any(ch.isalnum() for ch in rest) else question
 
 
-def make_query(text: str, vector: np.ndarray, latent: Terms | None = None) -> Query:
+def make_query(text: str, vector: np.ndarray, latent: Terms | None = None, reports: tuple[int, ...] = ()) -> Query:
     """Years in the question are a hint, scored by year_match, not BM25 terms: otherwise a
-    question that shares only its year with a passage would still rank that passage."""
+    question that shares only its year with a passage would still rank that passage. `reports`:
+    the title years of reports the question names by their place in a series (series_years)."""
     years = mentioned_years(text)
     terms = tuple(t for t in tokenize(text) if not (t.isdecimal() and int(t) in years))
-    return Query(text=text, vector=vector, terms=terms, years=years, latent=latent, kind=answer_kind(text))
+    return Query(text=text, vector=vector, terms=terms, years=years, latent=latent, kind=answer_kind(text),
+                 reports=reports)
+
+
+_PLACES = {"eerste": 0, "first": 0, "tweede": 1, "second": 1, "derde": 2, "third": 2,
+           "laatste": -1, "nieuwste": -1, "recentste": -1, "last": -1, "latest": -1}
+_PLACE_IN_SERIES = re.compile(rf"\b({'|'.join(_PLACES)})\s+(\w{{4,}})\b(?!-)", re.I)
+
+
+def series_years(question: str, titles: dict[str, int]) -> tuple[int, ...]:
+    """The year of each report a question names by its place in a series of reports ("de eerste
+    Stand", "het laatste jaarverslag"): of the reports whose title holds the word after the
+    ordinal, the first, second, ... or last by year. `titles`: report title -> year."""
+    found = set()
+    for m in _PLACE_IN_SERIES.finditer(question):
+        word = m.group(2).lower()
+        series = sorted({year for title, year in titles.items() if word in re.findall(r"\w+", title.lower())})
+        place = _PLACES[m.group(1).lower()]
+        if series and place < len(series):
+            found.add(series[place])
+    return tuple(sorted(found))
 
 
 def ranking(scores: np.ndarray, allowed: np.ndarray | None, depth: int = CANDIDATES) -> list[int]:
@@ -108,10 +130,14 @@ def best_sentence_scores(index: Store, vector: np.ndarray, pool: set[int]) -> di
     return dict(zip(rows, np.maximum.reduceat(sims, starts).tolist()))
 
 
-def year_match(chunk: Chunk, period: tuple[int, ...], years: tuple[int, ...]) -> float:
+def year_match(chunk: Chunk, period: tuple[int, ...], years: tuple[int, ...], reports: tuple[int, ...] = ()) -> float:
     """1 when the chunk's report covers a queried year, whether or not the passage prints it
     (a report's figures are about its period, and a question naming the year in its title asks
-    about it: "Stand 2023" is about 2022); 0.5 when only the passage names the year."""
+    about it: "Stand 2023" is about 2022); 0.5 when only the passage names the year. A report
+    the question names ("de eerste Stand") counts as 1 and leaves its neighbour in the series,
+    whose period may cover the same year, at what the years alone give."""
+    if chunk.year in reports:
+        return 1.0
     if not years:
         return 0.0
     named = any(y in chunk.years for y in years)
@@ -185,7 +211,7 @@ def candidates(index: Store, query: Query, filters: Filters = Filters()) -> Cand
     dense = index.dense_scores(vector, rows.tolist())
     best = best_sentence_scores(index, vector, set(rows.tolist()))
     sentence = np.array([best.get(int(r), float(d)) for r, d in zip(rows, dense)], dtype=np.float32)
-    year = np.array([year_match(c, index.period(c.doc_id), query.years) for c in chunks], dtype=np.float32)
+    year = np.array([year_match(c, index.period(c.doc_id), query.years, query.reports) for c in chunks], dtype=np.float32)
     weights = term_weights(index, query.terms)
     words = np.array([term_share(chunk_terms(index, int(r)), weights) for r in rows], dtype=np.float32)
     kind = np.array([holds_kind(c.text, query.kind) for c in chunks], dtype=np.float32)

@@ -113,6 +113,14 @@ def test_a_year_counts_as_covered_by_the_report_that_carries_it_in_its_title(ful
 
 
 @pytest.mark.slow
+def test_the_first_or_second_stand_van_de_uitvoering_is_answered_from_that_one(full_kb):
+    # both are about 2022; without the report named, the second one's passages come first
+    first = full_kb.ask("Wat zegt de eerste Stand van de Uitvoering over de wachttijden?", k=3)
+    second = full_kb.ask("Wat zegt de tweede Stand van de Uitvoering over de wachttijden?", k=3)
+    assert [p.chunk.year for p in first] == [2022] * 3 and [p.chunk.year for p in second] == [2023] * 3
+
+
+@pytest.mark.slow
 def test_an_english_question_marks_the_dutch_sentence_that_answers(full_kb):
     [top] = full_kb.ask("What were the personnel costs of the IND in 2016?", k=1)
     marked = " ".join(top.chunk.text[s:e] for s, e in top.highlights)

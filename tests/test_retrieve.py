@@ -6,7 +6,7 @@ from kb.answer import Asked, asked, highlight
 from kb.units import answer_units, vector_units, with_header
 from kb.errors import BadQuery
 from kb.records import Chunk
-from kb.retrieve import Candidates, Weights, fused_scores, make_query, model_text, overlaps, year_match
+from kb.retrieve import Candidates, Weights, fused_scores, make_query, model_text, overlaps, series_years, year_match
 
 
 def ask_for(*terms: str, kind: str = "") -> Asked:
@@ -46,6 +46,30 @@ def test_a_report_covers_the_year_in_its_title():
     stand = Chunk("c", "d", "t", 2023, "", None, 0, 1, "x")
     assert year_match(stand, (2022,), (2023,)) == 1.0
     assert year_match(stand, (2022,), (2024,)) == 0.0
+
+
+TITLES = {"IND Jaarverslag 2011": 2011, "De IND belicht: Jaarresultaten 2012": 2012, "IND Jaarverslag 2016": 2016,
+          "Stand van de Uitvoering 2022": 2022, "Stand van de Uitvoering 2023": 2023}
+
+
+@pytest.mark.parametrize("question, years", [
+    ("Waar lopen volgens de eerste Stand de wachttijden op?", (2022,)),
+    ("de tweede Stand van de Uitvoering", (2023,)),
+    ("klachten in het laatste jaarverslag", (2016,)),
+    ("What does the first jaarverslag say?", (2011,)),
+    ("de derde Stand", ()),  # no third one
+    ("vergunningen in eerste aanleg", ()),  # no report's title word
+    ("de eerste IND-medewerker", ()),  # short, and part of a compound
+])
+def test_a_report_named_by_its_place_in_a_series(question, years):
+    assert series_years(question, TITLES) == years
+
+
+def test_a_named_report_leads_over_its_neighbour_covering_the_same_year():
+    # the second Stand's figures are about 2022 too: a year would not tell the two apart
+    first, second = (Chunk("c", "d", "t", y, "", None, 0, 1, "x") for y in (2022, 2023))
+    assert year_match(first, (2021, 2022), (), (2022,)) == 1.0 and year_match(second, (2022,), (), (2022,)) == 0.0
+    assert year_match(second, (2022,), (2022,), (2022,)) == 1.0  # a year asked as well still counts
 
 
 def test_overlap_is_per_document():
@@ -108,6 +132,13 @@ def test_a_2011_figure_may_come_from_a_later_report_but_the_year_leads(stored_kb
     passages = stored_kb.ask("tijdige afhandeling klachten 2011", k=3)
     assert any("91%" in p.chunk.text for p in passages[:2])
     assert {p.chunk.year for p in passages} <= {2011, 2012, 2016}
+
+
+def test_a_report_named_by_its_place_in_the_series_is_the_year_hint(stored_kb):
+    query = stored_kb.query("klachten in het laatste jaarverslag")
+    assert query.reports == (2016,) and query.years == ()
+    hints = {p.chunk.year: p.why["year_hint"] for p in stored_kb.ask("klachten in het laatste jaarverslag", k=10)}
+    assert hints[2016] == 1.0 and hints[2011] == 0.0 == hints[2012]
 
 
 def test_explicit_filters_filter(stored_kb):
