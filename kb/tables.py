@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .cite import plain
 from .figures import Row, table_rows
+from .units import ranked_quote
 
 ACRONYMS = {"IND", "EU", "VN", "BRP", "COA", "DT&V", "KMar", "MVV", "TEV"}
 
@@ -66,10 +67,11 @@ def touches(text: str, row: Row, spans: list[tuple[int, int]]) -> bool:
 
 def row_quote(text: str, spans: list[tuple[int, int]]) -> str | None:
     """A quote that is table rows only, readable: "Klachten, Tijdige afhandeling klachten (streefwaarde
-    90%): 2011: 91%, 2012: 83%" (rows of several tables joined by "; "). None when the spans hold prose."""
+    90%): 2011: 91%, 2012: 83%" (rows of several tables joined by "; "), or a torn top-N list's row
+    (units.ranked_quote). None when the spans hold prose."""
     found = tables(text)
     if not spans or not all(any(t.start <= s and e <= t.end for t in found) for s, e in spans):
-        return None
+        return ranked_quote(text, spans)
     parts = [f"{t.title}, {plain(r.label)}: " + ", ".join(f"{c.year}: {c.as_written}" for c in r.cells)
              for t in found for r in t.rows if touches(text, r, spans)]
     return "; ".join(parts) or None

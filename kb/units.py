@@ -13,6 +13,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý
 Span = tuple[int, int]
 FIGURE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d")  # a digit that does not start a year ("in 2011." too)
 TORN_REACH = 3000  # characters around a torn table's label its header and values are looked for in
+_RANKED = re.compile(r"^\s*\d{1,2}\.\s+(?=\S)")  # "3. Japanse": a row of a numbered top-N list
+_WORD_HEADER = re.compile(r"\s*[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+){0,3}\s*")  # a torn list's own header: "aantal percentage"
 _TABLE_TITLE = re.compile(r"^[A-ZÀ-Ýa-zà-ý][\w &'’/*-]*(?:[ \t]+(?:19|20)\d\d)+\s*$")  # "KLACHTEN 2016 2015"
 
 
@@ -46,8 +48,8 @@ def word_finder(text: str, query_terms: set[str]) -> re.Pattern:
 
 def _block_units(block: str, offset: int) -> list[Span]:
     lines = block.split("\n")
-    if len(lines) > 1 and all(is_table_line(line) for line in lines):
-        return _line_spans(block, offset)
+    if (len(lines) > 1 and all(is_table_line(line) or _is_ranked(line) for line in lines)) or _is_ranked(block):
+        return _line_spans(block, offset)  # a numbered list's row is a row, not "3." and a sentence
     return _sentence_spans(block, offset)
 
 
@@ -82,7 +84,19 @@ def can_answer(unit: str) -> bool:
     if s.startswith("#") or _TABLE_TITLE.match(s):
         return False
     words = [w for w in re.findall(r"[^\W\d_]{2,}", s)]
-    return len(words) >= 4 or (len(words) >= 1 and (bool(FIGURE.search(s)) or s.startswith(BULLETS)))
+    figures = _RANKED.sub("", s, count=1)  # a list row's number is no figure
+    return len(words) >= 4 or (len(words) >= 1 and (bool(FIGURE.search(figures)) or s.startswith(BULLETS)))
+
+
+def can_answer_at(text: str, unit: Span) -> bool:
+    """can_answer, or a torn top-N list's row ("3. Japanse"), whose values stand apart."""
+    row = text[unit[0]:unit[1]]
+    return can_answer(row) or (_is_ranked(row) and bool(torn_row(text, unit)))
+
+
+def _is_ranked(line: str) -> bool:
+    """A short numbered list row: "3. Japanse"."""
+    return bool(_RANKED.match(line)) and is_torn_label(line)
 
 
 def with_header(text: str, units: list[Span], i: int) -> str:
@@ -98,6 +112,11 @@ def with_header(text: str, units: list[Span], i: int) -> str:
             title = _torn_title(text, units, i)
             lead = [title] if title and not row.startswith(title) else []
             return " ".join([*lead, row, *torn])
+    if _is_ranked(row) and not FIGURE.search(_RANKED.sub("", row, count=1)):
+        lines, at = _lines_around(text, units[i])
+        parts = ranked_parts(lines, at) if at is not None else None
+        if parts:  # "Top 3 nationaliteiten ... 3. Japanse aantal percentage 350 6%"
+            return " ".join([*(ln[2].strip() for ln in parts[0]), row, parts[1][2].strip(), parts[2][2].strip()])
     return row
 
 
@@ -138,23 +157,21 @@ def vector_units(text: str) -> list[tuple[Span, str]]:
     """The units of a chunk that get a vector at build time (those that can answer), each with
     the text embedded: a table row with its title or header line."""
     units = answer_units(text)
-    return [(units[i], with_header(text, units, i)) for i in range(len(units)) if can_answer(text[units[i][0]:units[i][1]])]
+    return [(units[i], with_header(text, units, i)) for i in range(len(units)) if can_answer_at(text, units[i])]
 
 
 def torn_row(text: str, label: Span) -> list[Span]:
     """For a table whose PDF text lists the labels first and the value rows after (2011), the
-    header and value row that belong to `label`: pairs the n-th label with the n-th value row.
-    Read within TORN_REACH characters of the label: a whole report may be highlighted."""
-    lo_at = text.rfind("\n", 0, max(0, label[0] - TORN_REACH)) + 1
-    hi_at = text.find("\n", min(len(text), label[1] + TORN_REACH))
-    lines, pos = [], lo_at
-    for line in text[lo_at:hi_at if hi_at >= 0 else len(text)].split("\n"):
-        lines.append((pos, pos + len(line), line))
-        pos += len(line) + 1
-    last = max(label[0], label[1] - 1)  # a label's last line: a unit may open with the table's title
-    at = next((i for i, (s, e, _) in enumerate(lines) if s <= last < e + 1), None)
+    header and value row that belong to `label`: pairs the n-th label with the n-th value row,
+    or the n-th row of a top-N list printed under such a table with the n-th row under its own
+    header (ranked_parts). Read within TORN_REACH characters of the label: a whole report may be
+    highlighted."""
+    lines, at = _lines_around(text, label)
     if at is None or is_numeric_line(lines[at][2]):
         return []
+    if _RANKED.match(lines[at][2]):
+        parts = ranked_parts(lines, at)
+        return [strip_span(ln[2], ln[0]) for ln in parts[1:]] if parts else []
     lo = hi = at
     while lo > 0 and is_table_line(lines[lo - 1][2]):
         lo -= 1
@@ -172,6 +189,68 @@ def torn_row(text: str, label: Span) -> list[Span]:
         return []
     row = values[labels.index(lines[at])]
     return [strip_span(headers[0][2], headers[0][0]), strip_span(row[2], row[0])]
+
+
+Line = tuple[int, int, str]
+
+
+def _lines_around(text: str, label: Span) -> tuple[list[Line], int | None]:
+    """The lines within TORN_REACH of a label, as (start, end, line), and the index of the label's last line."""
+    lo_at = text.rfind("\n", 0, max(0, label[0] - TORN_REACH)) + 1
+    hi_at = text.find("\n", min(len(text), label[1] + TORN_REACH))
+    lines, pos = [], lo_at
+    for line in text[lo_at:hi_at if hi_at >= 0 else len(text)].split("\n"):
+        lines.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    last = max(label[0], label[1] - 1)  # a label's last line: a unit may open with the table's title
+    return lines, next((i for i, (s, e, _) in enumerate(lines) if s <= last < e + 1), None)
+
+
+def ranked_parts(lines: list[Line], at: int) -> tuple[list[Line], Line, Line] | None:
+    """A top-N list printed torn after a torn table's labels ("Top 3 nationaliteiten ...", "1.
+    Indiase", "2. ...", "Overig", "Totaal"), whose values follow the table's, under a header of
+    their own ("aantal percentage"): the list's title lines, that header and row `at`'s values."""
+    body = [i for i, ln in enumerate(lines) if ln[2].strip()]
+    first = at
+    while first > 0 and (not lines[first - 1][2].strip() or _RANKED.match(lines[first - 1][2])):
+        first -= 1
+    first = next(i for i in body if i >= first)
+    if not lines[first][2].lstrip().startswith("1."):
+        return None
+    rows, k = [], body.index(first)
+    while k < len(body) and not is_numeric_line(lines[body[k]][2]) and is_torn_label(lines[body[k]][2]):
+        rows.append(body[k])  # the numbered rows, then "Overig", "Totaal", down to the table's year header
+        k += 1
+    if k == len(body) or not is_year_header(lines[body[k]][2]):
+        return None
+    k += 1
+    while k < len(body) and is_numeric_line(lines[body[k]][2]) and not is_year_header(lines[body[k]][2]):
+        k += 1  # the table's own values
+    if k == len(body) or not _WORD_HEADER.fullmatch(lines[body[k]][2]):
+        return None
+    values = _value_rows([lines[i] for i in body], k + 1)
+    if len(values) != len(rows) or at not in rows:
+        return None
+    above = [lines[i] for i in body[:body.index(first)][-3:]]
+    opens = [j for j, ln in enumerate(above) if ln[2].strip()[:1].isupper()]  # a title opens capitalised
+    title = above[opens[-1]:] if opens else []  # a wrapped label above it opens in lower case
+    return title, lines[body[k]], values[rows.index(at)]
+
+
+def ranked_quote(text: str, spans: list[Span]) -> str | None:
+    """A marked torn top-N list row said readably: "Top 3 nationaliteiten asiel 1e inwilligingen,
+    2. Iraakse: aantal 1.400, percentage 17%"; None for other spans."""
+    if len(spans) != 3 or not _is_ranked(text[spans[0][0]:spans[0][1]]):
+        return None
+    lines, at = _lines_around(text, spans[0])
+    parts = ranked_parts(lines, at) if at is not None else None
+    if not parts:
+        return None
+    title = " ".join(" ".join(ln[2].split()) for ln in parts[0])
+    names, values = parts[1][2].split(), parts[2][2].split()
+    cells = ", ".join(f"{n} {v}" for n, v in zip(names, values)) if len(names) == len(values) else " ".join(values)
+    row = " ".join(text[spans[0][0]:spans[0][1]].split())
+    return f"{title}, {row}: {cells}" if title else f"{row}: {cells}"
 
 
 def _value_rows(region: list[tuple[int, int, str]], start: int) -> list[tuple[int, int, str]]:

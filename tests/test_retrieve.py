@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from kb.answer import Asked, asked, highlight
-from kb.units import answer_units, vector_units, with_header
+from kb.tables import row_quote
+from kb.units import answer_units, can_answer, can_answer_at, torn_row, vector_units, with_header
 from kb.errors import BadQuery
 from kb.records import Chunk
 from kb.retrieve import Candidates, Weights, fused_scores, make_query, model_text, overlaps, series_years, year_match
@@ -106,6 +107,30 @@ def test_torn_table_row_is_paired_past_labels_that_are_no_rows_and_a_second_tabl
             "2.550 100%")
     spans = highlight(text, ask_for("aanvrag", "vvr"), {"aanvrag": 1.0, "vvr": 3.0})
     assert [text[s:e] for s, e in spans] == ["• Aantal aanvragen vvr", "2011 2010", "3.800 3.300"]
+
+
+ASYLUM_2011 = ("Asiel beslissingen\n•  Totaal aanbod te nemen beslissingen\n\n•  Aantal beslissingen\n\n"
+               "•  Inwilligingen (percentage van totaal aantal\n\nbeslissingen inclusief bezwaar)\n\n"
+               "Top 3 nationaliteiten asiel 1e inwilligingen\n\n1. Somalische\n\n2. Iraakse\n\n3. Afghaanse\n\n"
+               "Overig\n\nTotaal\n\n 2011 2010\n\n 25.000 24.900\n\n 25.240 26.100\n\n 47% 40%\n\n"
+               " aantal percentage\n\n 2.350 28%\n\n 1.400 17%\n\n 1.400 17%\n\n 3.250 38%\n\n 8.400 100%")
+
+
+def test_a_torn_top_list_row_is_paired_with_the_lists_own_header_and_values():
+    # 2011: a top-3 list's rows stand under the bullet rows; its values follow the table's, under
+    # a header of their own ("aantal percentage")
+    text = ASYLUM_2011
+    units = answer_units(text)
+    iraqi = next(u for u in units if text[u[0]:u[1]] == "2. Iraakse")  # a row, not "2." and a sentence
+    assert [text[s:e] for s, e in torn_row(text, iraqi)] == ["aantal percentage", "1.400 17%"]
+    assert can_answer_at(text, iraqi) and not can_answer("1. Inleiding")  # a list number is no figure
+    assert with_header(text, units, units.index(iraqi)) == (
+        "Top 3 nationaliteiten asiel 1e inwilligingen 2. Iraakse aantal percentage 1.400 17%")
+    spans = highlight(text, ask_for("iraaks", "inwil"), {"iraaks": 3.0, "inwil": 1.0})
+    assert [text[s:e] for s, e in spans] == ["2. Iraakse", "aantal percentage", "1.400 17%"]
+    assert row_quote(text, spans) == "Top 3 nationaliteiten asiel 1e inwilligingen, 2. Iraakse: aantal 1.400, percentage 17%"
+    short = text.replace(" 8.400 100%", "")  # four value rows for five list rows: not paired by guessing
+    assert torn_row(short, iraqi) == []
 
 
 def test_a_torn_tables_label_is_scored_and_embedded_with_its_title_and_values():
