@@ -109,6 +109,14 @@ def test_torn_table_row_is_paired_past_labels_that_are_no_rows_and_a_second_tabl
     assert [text[s:e] for s, e in spans] == ["• Aantal aanvragen vvr", "2011 2010", "3.800 3.300"]
 
 
+def test_a_torn_table_in_millions_is_paired_too():
+    # "1,08 milj." is a value line as figures reads it: else the second label took no value row
+    text = ("Bereikbaarheid\n•  Totaal aantal vragen aan de telefoon\n\n•  Gemiddelde telefonische bereikbaarheid\n\n"
+            " 2011 2010\n\n 1,08 milj. 1,09 milj.\n\n 84% 80%\n\nDoorlooptijden")
+    label = text.index("•  Gemiddelde"), text.index("bereikbaarheid\n\n 2011") + len("bereikbaarheid")
+    assert [text[s:e] for s, e in torn_row(text, label)] == ["2011 2010", "84% 80%"]
+
+
 ASYLUM_2011 = ("Asiel beslissingen\n•  Totaal aanbod te nemen beslissingen\n\n•  Aantal beslissingen\n\n"
                "•  Inwilligingen (percentage van totaal aantal\n\nbeslissingen inclusief bezwaar)\n\n"
                "Top 3 nationaliteiten asiel 1e inwilligingen\n\n1. Somalische\n\n2. Iraakse\n\n3. Afghaanse\n\n"
