@@ -11,6 +11,7 @@ from .lexical import WORD, normalize, word_terms
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•])")
 Span = tuple[int, int]
+Line = tuple[int, int, str]  # a line of a text: its start, its end and itself
 FIGURE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d")  # a digit that does not start a year ("in 2011." too)
 TORN_REACH = 3000  # characters around a torn table's label its header and values are looked for in
 _RANKED = re.compile(r"^\s*\d{1,2}\.\s+(?=\S)")  # "3. Japanse": a row of a numbered top-N list
@@ -169,9 +170,8 @@ def torn_row(text: str, label: Span) -> list[Span]:
     lines, at = _lines_around(text, label)
     if at is None or is_numeric_line(lines[at][2]):
         return []
-    if _RANKED.match(lines[at][2]):
-        parts = ranked_parts(lines, at)
-        return [strip_span(ln[2], ln[0]) for ln in parts[1:]] if parts else []
+    if _RANKED.match(lines[at][2]) and (parts := ranked_parts(lines, at)):
+        return [strip_span(ln[2], ln[0]) for ln in parts[1:]]
     lo = hi = at
     while lo > 0 and is_table_line(lines[lo - 1][2]):
         lo -= 1
@@ -189,9 +189,6 @@ def torn_row(text: str, label: Span) -> list[Span]:
         return []
     row = values[labels.index(lines[at])]
     return [strip_span(headers[0][2], headers[0][0]), strip_span(row[2], row[0])]
-
-
-Line = tuple[int, int, str]
 
 
 def _lines_around(text: str, label: Span) -> tuple[list[Line], int | None]:
@@ -253,7 +250,7 @@ def ranked_quote(text: str, spans: list[Span]) -> str | None:
     return f"{title}, {row}: {cells}" if title else f"{row}: {cells}"
 
 
-def _value_rows(region: list[tuple[int, int, str]], start: int) -> list[tuple[int, int, str]]:
+def _value_rows(region: list[Line], start: int) -> list[Line]:
     """The value rows right under a torn table's year header, up to the next line that is not
     one: a second table's own header ("aantal percentage") and rows may follow in the region."""
     rows = []
