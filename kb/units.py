@@ -5,6 +5,7 @@ What the answer stage marks and what gets a sentence vector at build time. Pure 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .chunk import BULLETS, is_numeric_line, is_table_line, is_torn_label, is_year_header
 from .lexical import WORD, normalize, word_terms
@@ -115,9 +116,10 @@ def with_header(text: str, units: list[Span], i: int) -> str:
             return " ".join([*lead, row, *torn])
     if _is_ranked(row) and not FIGURE.search(_RANKED.sub("", row, count=1)):
         lines, at = _lines_around(text, units[i])
-        parts = ranked_parts(lines, at) if at is not None else None
-        if parts:  # "Top 3 nationaliteiten ... 3. Japanse aantal percentage 350 6%"
-            return " ".join([*(ln[2].strip() for ln in parts[0]), row, parts[1][2].strip(), parts[2][2].strip()])
+        lst = ranked_list(lines, at) if at is not None else None
+        if lst:  # "Top 3 nationaliteiten ... 3. Japanse aantal percentage 350 6%"
+            value = lst.values[lst.rows.index(lines[at])]
+            return " ".join([*(ln[2].strip() for ln in lst.title), row, lst.header[2].strip(), value[2].strip()])
     return row
 
 
@@ -165,13 +167,13 @@ def torn_row(text: str, label: Span) -> list[Span]:
     """For a table whose PDF text lists the labels first and the value rows after (2011), the
     header and value row that belong to `label`: pairs the n-th label with the n-th value row,
     or the n-th row of a top-N list printed under such a table with the n-th row under its own
-    header (ranked_parts). Read within TORN_REACH characters of the label: a whole report may be
+    header (ranked_list). Read within TORN_REACH characters of the label: a whole report may be
     highlighted."""
     lines, at = _lines_around(text, label)
     if at is None or is_numeric_line(lines[at][2]):
         return []
-    if _RANKED.match(lines[at][2]) and (parts := ranked_parts(lines, at)):
-        return [strip_span(ln[2], ln[0]) for ln in parts[1:]]
+    if _RANKED.match(lines[at][2]) and (lst := ranked_list(lines, at)):
+        return [strip_span(ln[2], ln[0]) for ln in (lst.header, lst.values[lst.rows.index(lines[at])])]
     lo = hi = at
     while lo > 0 and is_table_line(lines[lo - 1][2]):
         lo -= 1
@@ -203,10 +205,20 @@ def _lines_around(text: str, label: Span) -> tuple[list[Line], int | None]:
     return lines, next((i for i, (s, e, _) in enumerate(lines) if s <= last < e + 1), None)
 
 
-def ranked_parts(lines: list[Line], at: int) -> tuple[list[Line], Line, Line] | None:
+@dataclass(frozen=True)
+class RankedList:
     """A top-N list printed torn after a torn table's labels ("Top 3 nationaliteiten ...", "1.
-    Indiase", "2. ...", "Overig", "Totaal"), whose values follow the table's, under a header of
-    their own ("aantal percentage"): the list's title lines, that header and row `at`'s values."""
+    Indiase", "2. ...", "Overig", "Totaal"), whose values follow the table's under a header of
+    their own ("aantal percentage"): its title, that header, and its rows with their value rows."""
+
+    title: tuple[Line, ...]
+    header: Line
+    rows: tuple[Line, ...]
+    values: tuple[Line, ...]
+
+
+def ranked_list(lines: list[Line], at: int) -> RankedList | None:
+    """The top-N list that row `at` ("3. Japanse") belongs to, or None."""
     body = [i for i, ln in enumerate(lines) if ln[2].strip()]
     first = at
     while first > 0 and (not lines[first - 1][2].strip() or _RANKED.match(lines[first - 1][2])):
@@ -216,7 +228,7 @@ def ranked_parts(lines: list[Line], at: int) -> tuple[list[Line], Line, Line] | 
         return None
     rows, k = [], body.index(first)
     while k < len(body) and not is_numeric_line(lines[body[k]][2]) and is_torn_label(lines[body[k]][2]):
-        rows.append(body[k])  # the numbered rows, then "Overig", "Totaal", down to the table's year header
+        rows.append(lines[body[k]])  # the numbered rows, then "Overig", "Totaal", down to the table's year header
         k += 1
     if k == len(body) or not is_year_header(lines[body[k]][2]):
         return None
@@ -226,12 +238,23 @@ def ranked_parts(lines: list[Line], at: int) -> tuple[list[Line], Line, Line] | 
     if k == len(body) or not _WORD_HEADER.fullmatch(lines[body[k]][2]):
         return None
     values = _value_rows([lines[i] for i in body], k + 1)
-    if len(values) != len(rows) or at not in rows:
+    if len(values) != len(rows) or lines[at] not in rows:
         return None
     above = [lines[i] for i in body[:body.index(first)][-3:]]
     opens = [j for j, ln in enumerate(above) if ln[2].strip()[:1].isupper()]  # a title opens capitalised
     title = above[opens[-1]:] if opens else []  # a wrapped label above it opens in lower case
-    return title, lines[body[k]], values[rows.index(at)]
+    return RankedList(tuple(title), lines[body[k]], tuple(rows), tuple(values))
+
+
+def ranked_lists(text: str) -> list[RankedList]:
+    """Every torn top-N list of a text, found from its first row."""
+    found = []
+    for m in re.finditer(r"(?m)^[ \t]*1\.[ \t]+\S.*$", text):
+        if _is_ranked(m.group()):
+            lines, at = _lines_around(text, (m.start(), m.end()))
+            if at is not None and (lst := ranked_list(lines, at)):
+                found.append(lst)
+    return found
 
 
 def ranked_quote(text: str, spans: list[Span]) -> str | None:
@@ -240,11 +263,11 @@ def ranked_quote(text: str, spans: list[Span]) -> str | None:
     if len(spans) != 3 or not _is_ranked(text[spans[0][0]:spans[0][1]]):
         return None
     lines, at = _lines_around(text, spans[0])
-    parts = ranked_parts(lines, at) if at is not None else None
-    if not parts:
+    lst = ranked_list(lines, at) if at is not None else None
+    if not lst:
         return None
-    title = " ".join(" ".join(ln[2].split()) for ln in parts[0])
-    names, values = parts[1][2].split(), parts[2][2].split()
+    title = " ".join(" ".join(ln[2].split()) for ln in lst.title)
+    names, values = lst.header[2].split(), lst.values[lst.rows.index(lines[at])][2].split()
     cells = ", ".join(f"{n} {v}" for n, v in zip(names, values)) if len(names) == len(values) else " ".join(values)
     row = " ".join(text[spans[0][0]:spans[0][1]].split())
     return f"{title}, {row}: {cells}" if title else f"{row}: {cells}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from kb.cite import plain
 from kb.figures import Row
 from kb.tables import Table, touches
+from kb.units import RankedList
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,18 @@ def _tab_grid(text: str, table: Table, hit) -> Grid | None:
             return None
         body.append((plain(row.label), tuple(cells[1:]), hit(row)))
     return Grid(table.title, tuple(plain(c).strip() for c in header[1:]), tuple(body))
+
+
+def ranked_grid(lst: RankedList, spans: list[tuple[int, int]]) -> Grid | None:
+    """A torn top-N list as a grid: its rows ("1. Indiase") with the values under its own header
+    ("aantal", "percentage"), the row a span touches (its label or its values) marked; None when a
+    value row does not fill the header's columns."""
+    columns = tuple(lst.header[2].split())
+    body = []
+    for label, value in zip(lst.rows, lst.values):
+        cells = tuple(value[2].split())
+        if len(cells) != len(columns):
+            return None
+        hit = any(s < e2 and s2 < e for s, e in spans for s2, e2 in ((label[0], label[1]), (value[0], value[1])))
+        body.append((" ".join(label[2].split()), cells, hit))
+    return Grid(" ".join(" ".join(ln[2].split()) for ln in lst.title), columns, tuple(body))

@@ -530,6 +530,26 @@ def test_a_torn_tables_answering_row_alone_is_marked_and_quoted():
     assert row_quote(text, spans) == "Arbeidsmigranten, Aantal aanvragen vvr: 2011: 3.800, 2010: 3.300"
 
 
+def test_a_torn_top_list_is_laid_out_with_its_own_columns_and_the_answering_row_marked():
+    from kb.units import torn_row
+    from kb_app.cards import segments
+    from kb_app.tables import ranked_grid
+    from kb.units import ranked_lists
+    # 2011: the list's rows stand among the table's labels; its values follow the table's
+    text = ("Kennismigranten\n• Aantal aanvragen vvr\n\n• Inwilligingen vvr\n\nTop 3 nationaliteiten aantal ingewilligde\n\n"
+            "vvr-aanvragen 1e aanleg\n\n1. Indiase\n\n2. Amerikaanse\n\n3. Japanse\n\nOverig\n\nTotaal\n\n"
+            "2011 2010\n\n6.650 5.900\n\n98% 99%\n\naantal percentage\n\n2.000 34%\n\n800 13%\n\n350 6%\n\n"
+            "2.750 47%\n\n5.900 100%\n\nDe rest van de tekst.")
+    [lst] = ranked_lists(text)
+    assert [kind for kind, _, _ in segments(text)] == ["table", "text", "ranked", "text"]
+    label = (text.index("3. Japanse"), text.index("3. Japanse") + len("3. Japanse"))
+    laid_out = ranked_grid(lst, sorted([label, *torn_row(text, label)]))
+    assert laid_out.title == "Top 3 nationaliteiten aantal ingewilligde vvr-aanvragen 1e aanleg"
+    assert laid_out.columns == ("aantal", "percentage")
+    assert [(name, cells, hit) for name, cells, hit in laid_out.body][:3] == [
+        ("1. Indiase", ("2.000", "34%"), False), ("2. Amerikaanse", ("800", "13%"), False), ("3. Japanse", ("350", "6%"), True)]
+
+
 def test_citations_say_who_published_once_and_never_a_bare_month_or_markdown(app):
     app.text_input(key="q").input("documenten verblijfsvergunning 2016").run()
     for citation in cards(app):
