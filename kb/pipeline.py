@@ -21,7 +21,7 @@ from .index import check_fresh
 from .lexical import strip_invisible, tokenize
 from .marking import Asked
 from .records import Answer, Chunk, Passage
-from .retrieve import Filters, Query, make_query, model_text, search, series_years, unit_similarities
+from .retrieve import Filters, Query, make_query, model_text, search, series_references, unit_similarities
 from .sentences import quoted, sentence_spans, split_sentences
 from .series import Fact, Series, covers, document_facts, find_series, link_series
 from .store import Location, backend
@@ -206,7 +206,7 @@ class KnowledgeBase:
     def query(self, q: str) -> Query:
         """A checked question embedded (its vector and, when the model has a sparse head, its
         latent terms) and tokenized, ready for retrieve.search."""
-        return make_query(q, *self.embedder.embed_question(model_text(q)), reports=series_years(q, self.titles))
+        return make_query(q, *self.embedder.embed_question(model_text(q)), references=series_references(q, self.titles))
 
     def _search(self, query: Query, k: int, filters: Filters = Filters()) -> list[Passage]:
         passages = search(self.index, query, k=k, filters=filters)

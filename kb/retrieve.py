@@ -39,7 +39,7 @@ class Query:
     years: tuple[int, ...]
     latent: Terms | None = None  # the question's latent terms, when the model has a sparse head
     kind: str = ""  # the kind of answer asked for (kinds.answer_kind)
-    reports: tuple[int, ...] = ()  # the title years of reports it names without a year (series_years)
+    reports: tuple[int, ...] = ()  # the title years of reports it names without a year (series_references)
 
 
 @dataclass(frozen=True)
@@ -65,14 +65,17 @@ def model_text(question: str) -> str:
     return rest if any(ch.isalnum() for ch in rest) else question
 
 
-def make_query(text: str, vector: np.ndarray, latent: Terms | None = None, reports: tuple[int, ...] = ()) -> Query:
+def make_query(text: str, vector: np.ndarray, latent: Terms | None = None,
+               references: tuple[tuple[int, str], ...] = ()) -> Query:
     """Years in the question are a hint, scored by year_match, not BM25 terms: otherwise a
-    question that shares only its year with a passage would still rank that passage. `reports`:
-    the title years of reports the question names by their place in a series (series_years)."""
+    question that shares only its year with a passage would still rank that passage. So are the
+    reports it names by their place in a series (`references`, from series_references): "de
+    eerste Stand van de Uitvoering" would rank the passages that speak of the report itself."""
     years = mentioned_years(text)
-    terms = tuple(t for t in tokenize(text) if not (t.isdecimal() and int(t) in years))
+    naming = set(tokenize(" ".join(words for _, words in references)))
+    terms = tuple(t for t in tokenize(text) if not (t.isdecimal() and int(t) in years) and t not in naming)
     return Query(text=text, vector=vector, terms=terms, years=years, latent=latent, kind=answer_kind(text),
-                 reports=reports)
+                 reports=tuple(sorted({year for year, _ in references})))
 
 
 _PLACES = {"eerste": 0, "first": 0, "tweede": 1, "second": 1, "derde": 2, "third": 2,
@@ -80,18 +83,27 @@ _PLACES = {"eerste": 0, "first": 0, "tweede": 1, "second": 1, "derde": 2, "third
 _PLACE_IN_SERIES = re.compile(rf"\b({'|'.join(_PLACES)})\s+(\w{{4,}})\b(?!-)", re.I)
 
 
-def series_years(question: str, titles: dict[str, int]) -> tuple[int, ...]:
-    """The year of each report a question names by its place in a series of reports ("de eerste
-    Stand", "het laatste jaarverslag"): of the reports whose title holds the word after the
-    ordinal, the first, second, ... or last by year. `titles`: report title -> year."""
-    found = set()
+def series_references(question: str, titles: dict[str, int]) -> tuple[tuple[int, str], ...]:
+    """Each report a question names by its place in a series of reports ("de eerste Stand van de
+    Uitvoering", "het laatste jaarverslag"), as its title year and the words naming it: of the
+    reports whose title holds the word after the ordinal, the first, second, ... or last by year.
+    `titles`: report title -> year."""
+    found = []
     for m in _PLACE_IN_SERIES.finditer(question):
         word = m.group(2).lower()
-        series = sorted({year for title, year in titles.items() if word in re.findall(r"\w+", title.lower())})
+        series = sorted((year, title) for title, year in titles.items() if word in re.findall(r"\w+", title.lower()))
         place = _PLACES[m.group(1).lower()]
         if series and place < len(series):
-            found.add(series[place])
-    return tuple(sorted(found))
+            year, title = series[place]
+            rest = re.findall(r"\w+", title.lower())
+            rest = rest[rest.index(word):]
+            named = [m.group(1)]
+            for w, expected in zip(re.findall(r"\w+", question[m.start(2):]), rest):
+                if w.lower() != expected:
+                    break
+                named.append(w)  # "Stand van de Uitvoering": the title's words as they follow in it
+            found.append((year, " ".join(named)))
+    return tuple(found)
 
 
 def ranking(scores: np.ndarray, allowed: np.ndarray | None, depth: int = CANDIDATES) -> list[int]:

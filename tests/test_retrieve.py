@@ -7,7 +7,7 @@ from kb.tables import row_quote
 from kb.units import answer_units, can_answer, can_answer_at, torn_row, vector_units, with_header
 from kb.errors import BadQuery
 from kb.records import Chunk
-from kb.retrieve import Candidates, Weights, fused_scores, make_query, model_text, overlaps, series_years, year_match
+from kb.retrieve import Candidates, Weights, fused_scores, make_query, model_text, overlaps, series_references, year_match
 
 
 def ask_for(*terms: str, kind: str = "") -> Asked:
@@ -53,17 +53,24 @@ TITLES = {"IND Jaarverslag 2011": 2011, "De IND belicht: Jaarresultaten 2012": 2
           "Stand van de Uitvoering 2022": 2022, "Stand van de Uitvoering 2023": 2023}
 
 
-@pytest.mark.parametrize("question, years", [
-    ("Waar lopen volgens de eerste Stand de wachttijden op?", (2022,)),
-    ("de tweede Stand van de Uitvoering", (2023,)),
-    ("klachten in het laatste jaarverslag", (2016,)),
-    ("What does the first jaarverslag say?", (2011,)),
+@pytest.mark.parametrize("question, named", [
+    ("Waar lopen volgens de eerste Stand de wachttijden op?", ((2022, "eerste Stand"),)),
+    ("Wat zegt de tweede Stand van de Uitvoering over wachttijden?", ((2023, "tweede Stand van de Uitvoering"),)),
+    ("klachten in het laatste jaarverslag", ((2016, "laatste jaarverslag"),)),
+    ("What does the first jaarverslag say?", ((2011, "first jaarverslag"),)),
     ("de derde Stand", ()),  # no third one
     ("vergunningen in eerste aanleg", ()),  # no report's title word
     ("de eerste IND-medewerker", ()),  # short, and part of a compound
 ])
-def test_a_report_named_by_its_place_in_a_series(question, years):
-    assert series_years(question, TITLES) == years
+def test_a_report_named_by_its_place_in_a_series(question, named):
+    assert series_references(question, TITLES) == named
+
+
+def test_the_words_naming_a_report_are_a_hint_not_bm25_terms():
+    q = "Wat zegt de eerste Stand van de Uitvoering over de wachttijden?"
+    query = make_query(q, np.zeros(4), references=series_references(q, TITLES))
+    assert query.reports == (2022,) and "wachttijd" in query.terms
+    assert not {"eerst", "stand", "uitvoer"} & set(query.terms)
 
 
 def test_a_named_report_leads_over_its_neighbour_covering_the_same_year():
