@@ -12,7 +12,7 @@ import numpy as np
 from .cache import load_cache, save_cache
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, passage_text
 from .embed import Embedder, Progress, content_hash, embed_corpus, missing
-from .errors import DamagedIndex, IndexMissing, StaleIndex, UnreadableFile
+from .errors import DamagedIndex, EmptyCorpus, IndexMissing, StaleIndex, UnreadableFile
 from .files import file_sha256
 from .index import check_fresh
 from .lexical import build_bm25
@@ -83,10 +83,22 @@ def ingest(corpus: Path, location: Location, embedder: Embedder, progress: Progr
     return report
 
 
+def _skipped(loaded: Loaded) -> str:
+    """" (2 files skipped: 1 binary, 1 encrypted)", or "" when none was."""
+    if not loaded.skipped:
+        return ""
+    n = len(loaded.skipped)
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(loaded.skip_counts.items()))
+    return f" ({n} file{'s' if n != 1 else ''} skipped: {kinds})"
+
+
 def _build(corpus: Path, target, embedder: Embedder, progress: Progress | None) -> IngestReport:
     hashes = corpus_hashes(corpus)
     loaded: Loaded = load_corpus(corpus)
     chunks = [c for doc in loaded.documents for c in chunk_document(doc)]
+    if not chunks:  # nothing to index (bm25s cannot index nothing); the index there stays as it is
+        raise EmptyCorpus(f"{corpus}: no report kb can read there{_skipped(loaded)}; "
+                          "put a .txt, .md or .pdf report in it and run `kb ingest`")
     texts = [passage_text(c) for c in chunks]
     units = [(row, span, text) for row, c in enumerate(chunks) for span, text in vector_units(c.text)]
     spans = [(row, s, e) for row, (s, e), _ in units]
@@ -95,8 +107,6 @@ def _build(corpus: Path, target, embedder: Embedder, progress: Progress | None) 
     latent_cache = load_cache(target.cache_root, latent_cache_name(embedder)) if embedder.latent_dim else {}
     new = missing(texts, cache)
     vectors, unit_vectors, latent = embed_corpus(embedder, texts, unit_texts, cache, latent_cache, progress)
-    if not chunks:
-        vectors = unit_vectors = np.zeros((0, embedder.dim), dtype=np.float32)
     manifest = {"embedder": embedder.fingerprint, "settings": SETTINGS, "corpus": hashes,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "skipped": dict(loaded.skipped)}
     documents = [{"doc_id": d.meta.doc_id, "title": d.meta.title, "year": d.meta.year,

@@ -18,6 +18,10 @@ class IndexMissing(KbError):
     pass
 
 
+class EmptyCorpus(KbError):
+    """The corpus folder holds no document kb can read: there is nothing to build an index of."""
+
+
 class IndexProblem(KbError):
     """The current index cannot be used. `previous` names an intact older generation, if any,
     that `kb restore` can make current again."""

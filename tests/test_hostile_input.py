@@ -141,3 +141,21 @@ def test_links_out_of_the_corpus_folders_and_fifos_are_reported_never_read(tmp_p
     assert main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ingest"]) == 0
     out, err = capsys.readouterr()
     assert "skipped: later.txt: a link to" in err and "3 outside the corpus" in out
+
+
+def test_a_corpus_with_no_readable_report_is_a_clear_error_and_the_index_stays(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    code = main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ingest"])
+    _, err = capsys.readouterr()
+    assert code == 2 and f"kb: {corpus}: no report kb can read there; put a .txt" in err and "Traceback" not in err
+    (corpus / "verslag-2020.md").write_text(GOOD, "utf-8")
+    assert main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ingest"]) == 0
+    built = sorted(p.name for p in (tmp_path / "index").iterdir())
+    (corpus / "verslag-2020.md").unlink()
+    (corpus / "kapot.pdf").write_bytes(b"%PDF-1.4 not really")
+    capsys.readouterr()
+    code = main(["--corpus", str(corpus), "--index", str(tmp_path / "index"), "ingest"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "no report kb can read there (1 file skipped: 1 damaged)" in err
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == built  # the last index stays current
