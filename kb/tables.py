@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .cite import plain
 from .figures import Row, table_rows
-from .units import ranked_quote
+from .units import is_ranked, ranked_at
 
 ACRONYMS = {"IND", "EU", "VN", "BRP", "COA", "DT&V", "KMar", "MVV", "TEV"}
 
@@ -68,10 +68,24 @@ def touches(text: str, row: Row, spans: list[tuple[int, int]]) -> bool:
 def row_quote(text: str, spans: list[tuple[int, int]]) -> str | None:
     """A quote that is table rows only, readable: "Klachten, Tijdige afhandeling klachten (streefwaarde
     90%): 2011: 91%, 2012: 83%" (rows of several tables joined by "; "), or a torn top-N list's row
-    (units.ranked_quote). None when the spans hold prose."""
+    (_ranked_quote). None when the spans hold prose."""
     found = tables(text)
     if not spans or not all(any(t.start <= s and e <= t.end for t in found) for s, e in spans):
-        return ranked_quote(text, spans)
+        return _ranked_quote(text, spans)
     parts = [f"{t.title}, {plain(r.label)}: " + ", ".join(f"{c.year}: {c.as_written}" for c in r.cells)
              for t in found for r in t.rows if touches(text, r, spans)]
     return "; ".join(parts) or None
+
+
+def _ranked_quote(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """A marked torn top-N list row said readably: "Top 3 nationaliteiten asiel 1e inwilligingen,
+    2. Iraakse: aantal 1.400, percentage 17%"; None for other spans."""
+    found = ranked_at(text, spans[0]) if len(spans) == 3 and is_ranked(text[spans[0][0]:spans[0][1]]) else None
+    if not found:
+        return None
+    lst, value = found
+    title = " ".join(" ".join(ln[2].split()) for ln in lst.title)
+    names, values = lst.header[2].split(), value[2].split()
+    cells = ", ".join(f"{n} {v}" for n, v in zip(names, values)) if len(names) == len(values) else " ".join(values)
+    row = " ".join(text[spans[0][0]:spans[0][1]].split())
+    return f"{title}, {row}: {cells}" if title else f"{row}: {cells}"

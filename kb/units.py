@@ -50,7 +50,7 @@ def word_finder(text: str, query_terms: set[str]) -> re.Pattern:
 
 def _block_units(block: str, offset: int) -> list[Span]:
     lines = block.split("\n")
-    if (len(lines) > 1 and all(is_table_line(line) or _is_ranked(line) for line in lines)) or _is_ranked(block):
+    if (len(lines) > 1 and all(is_table_line(line) or is_ranked(line) for line in lines)) or is_ranked(block):
         return _line_spans(block, offset)  # a numbered list's row is a row, not "3." and a sentence
     return _sentence_spans(block, offset)
 
@@ -93,10 +93,10 @@ def can_answer(unit: str) -> bool:
 def can_answer_at(text: str, unit: Span) -> bool:
     """can_answer, or a torn top-N list's row ("3. Japanse"), whose values stand apart."""
     row = text[unit[0]:unit[1]]
-    return can_answer(row) or (_is_ranked(row) and bool(torn_row(text, unit)))
+    return can_answer(row) or (is_ranked(row) and bool(torn_row(text, unit)))
 
 
-def _is_ranked(line: str) -> bool:
+def is_ranked(line: str) -> bool:
     """A short numbered list row: "3. Japanse"."""
     return bool(_RANKED.match(line)) and is_torn_label(line)
 
@@ -114,11 +114,10 @@ def with_header(text: str, units: list[Span], i: int) -> str:
             title = _torn_title(text, units, i)
             lead = [title] if title and not row.startswith(title) else []
             return " ".join([*lead, row, *torn])
-    if _is_ranked(row) and not FIGURE.search(_RANKED.sub("", row, count=1)):
-        lines, at = _lines_around(text, units[i])
-        lst = ranked_list(lines, at) if at is not None else None
-        if lst:  # "Top 3 nationaliteiten ... 3. Japanse aantal percentage 350 6%"
-            value = lst.values[lst.rows.index(lines[at])]
+    if is_ranked(row) and not FIGURE.search(_RANKED.sub("", row, count=1)):
+        found = ranked_at(text, units[i])
+        if found:  # "Top 3 nationaliteiten ... 3. Japanse aantal percentage 350 6%"
+            lst, value = found
             return " ".join([*(ln[2].strip() for ln in lst.title), row, lst.header[2].strip(), value[2].strip()])
     return row
 
@@ -173,7 +172,7 @@ def torn_row(text: str, label: Span) -> list[Span]:
     if at is None or is_numeric_line(lines[at][2]):
         return []
     if _RANKED.match(lines[at][2]) and (lst := ranked_list(lines, at)):
-        return [strip_span(ln[2], ln[0]) for ln in (lst.header, lst.values[lst.rows.index(lines[at])])]
+        return [strip_span(ln[2], ln[0]) for ln in (lst.header, lst.value_of(lines[at]))]
     lo = hi = at
     while lo > 0 and is_table_line(lines[lo - 1][2]):
         lo -= 1
@@ -216,6 +215,9 @@ class RankedList:
     rows: tuple[Line, ...]
     values: tuple[Line, ...]
 
+    def value_of(self, row: Line) -> Line:
+        return self.values[self.rows.index(row)]
+
 
 def ranked_list(lines: list[Line], at: int) -> RankedList | None:
     """The top-N list that row `at` ("3. Japanse") belongs to, or None."""
@@ -246,31 +248,22 @@ def ranked_list(lines: list[Line], at: int) -> RankedList | None:
     return RankedList(tuple(title), lines[body[k]], tuple(rows), tuple(values))
 
 
+def ranked_at(text: str, row: Span) -> tuple[RankedList, Line] | None:
+    """The top-N list the row at `row` belongs to, with that row's value line; None for another unit."""
+    lines, at = _lines_around(text, row)
+    lst = ranked_list(lines, at) if at is not None else None
+    return (lst, lst.value_of(lines[at])) if lst else None
+
+
 def ranked_lists(text: str) -> list[RankedList]:
     """Every torn top-N list of a text, found from its first row."""
     found = []
     for m in re.finditer(r"(?m)^[ \t]*1\.[ \t]+\S.*$", text):
-        if _is_ranked(m.group()):
+        if is_ranked(m.group()):
             lines, at = _lines_around(text, (m.start(), m.end()))
             if at is not None and (lst := ranked_list(lines, at)):
                 found.append(lst)
     return found
-
-
-def ranked_quote(text: str, spans: list[Span]) -> str | None:
-    """A marked torn top-N list row said readably: "Top 3 nationaliteiten asiel 1e inwilligingen,
-    2. Iraakse: aantal 1.400, percentage 17%"; None for other spans."""
-    if len(spans) != 3 or not _is_ranked(text[spans[0][0]:spans[0][1]]):
-        return None
-    lines, at = _lines_around(text, spans[0])
-    lst = ranked_list(lines, at) if at is not None else None
-    if not lst:
-        return None
-    title = " ".join(" ".join(ln[2].split()) for ln in lst.title)
-    names, values = lst.header[2].split(), lst.values[lst.rows.index(lines[at])][2].split()
-    cells = ", ".join(f"{n} {v}" for n, v in zip(names, values)) if len(names) == len(values) else " ".join(values)
-    row = " ".join(text[spans[0][0]:spans[0][1]].split())
-    return f"{title}, {row}: {cells}" if title else f"{row}: {cells}"
 
 
 def _value_rows(region: list[Line], start: int) -> list[Line]:
