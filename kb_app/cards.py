@@ -6,8 +6,8 @@ import streamlit as st
 
 from kb.cite import display_text, one_paragraph
 from kb.render import marked, md_escape, pieces
-from kb.tables import row_quote, tables
-from kb.units import ranked_lists
+from kb.tables import Table, row_quote, tables
+from kb.units import RankedList, ranked_lists
 
 from .common import cite, lang, number, words
 from .tables import grid, ranked_grid
@@ -15,23 +15,23 @@ from .tables import grid, ranked_grid
 CONTEXT_PAGE = "kb_app/pages/lees.py"
 
 
-def segments(text: str) -> list[tuple[str, int, int]]:
-    """The passage cut into ("text" | "table" | "ranked", start, end): a table is its title line and
-    its rows; a torn top-N list's values, from its own header down, follow a torn table's values
-    (its rows' labels stand among the table's labels, which the table's grid lays out)."""
-    blocks = [("table", t.start, t.end) for t in tables(text)]
+def segments(text: str) -> list[tuple[str, int, int, Table | RankedList | None]]:
+    """The passage cut into ("text" | "table" | "ranked", start, end, what): a table is its title
+    line and its rows; a torn top-N list's values, from its own header down, follow a torn table's
+    values (its rows' labels stand among the table's labels, which the table's grid lays out)."""
+    blocks: list = [("table", t.start, t.end, t) for t in tables(text)]
     for lst in ranked_lists(text):
         start, end = lst.header[0], lst.values[-1][1]
-        if not any(s < end and start < e for _, s, e in blocks):
-            blocks.append(("ranked", start, end))
+        if not any(s < end and start < e for _, s, e, _ in blocks):
+            blocks.append(("ranked", start, end, lst))
     out, pos = [], 0
-    for kind, start, end in sorted(blocks, key=lambda b: b[1]):
+    for kind, start, end, what in sorted(blocks, key=lambda b: b[1]):
         if start > pos:
-            out.append(("text", pos, start))
-        out.append((kind, start, end))
+            out.append(("text", pos, start, None))
+        out.append((kind, start, end, what))
         pos = end
     if pos < len(text):
-        out.append(("text", pos, len(text)))
+        out.append(("text", pos, len(text), None))
     return out
 
 
@@ -41,13 +41,11 @@ def show_passage(text: str, spans: list[tuple[int, int]]) -> None:
     marked in it; a table that will not lay out as lines of text. One light element, not a grid per
     table: a browser draws a card at a fraction of the work a canvas grid (st.dataframe) takes, which
     eight users on one machine feel."""
-    found = {t.start: t for t in tables(text)}
-    ranked = {lst.header[0]: lst for lst in ranked_lists(text)}
     parts = []
-    for kind, start, end in segments(text):
+    for kind, start, end, what in segments(text):
         local = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
-        laid_out = (grid(text, found[start], spans) if kind == "table"
-                    else ranked_grid(ranked[start], spans) if kind == "ranked" else None)
+        laid_out = (grid(text, what, spans) if kind == "table"
+                    else ranked_grid(what, spans) if kind == "ranked" else None)
         if laid_out:
             parts.append(grid_markdown(laid_out))
         elif kind in ("table", "ranked"):

@@ -541,7 +541,7 @@ def test_a_torn_top_list_is_laid_out_with_its_own_columns_and_the_answering_row_
             "2011 2010\n\n6.650 5.900\n\n98% 99%\n\naantal percentage\n\n2.000 34%\n\n800 13%\n\n350 6%\n\n"
             "2.750 47%\n\n5.900 100%\n\nDe rest van de tekst.")
     [lst] = ranked_lists(text)
-    assert [kind for kind, _, _ in segments(text)] == ["table", "text", "ranked", "text"]
+    assert [kind for kind, *_ in segments(text)] == ["table", "text", "ranked", "text"]
     label = (text.index("3. Japanse"), text.index("3. Japanse") + len("3. Japanse"))
     laid_out = ranked_grid(lst, sorted([label, *torn_row(text, label)]))
     assert laid_out.title == "Top 3 nationaliteiten aantal ingewilligde vvr-aanvragen 1e aanleg"
