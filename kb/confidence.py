@@ -22,7 +22,7 @@ from .records import Passage
 CALIBRATION = Path(__file__).with_name("calibration.json")
 FEATURES = ("dense", "sentence", "term_share", "vocabulary_coverage", "rarest_missing", "year_uncovered",
             "latent", "bm25", "fused", "fused_margin", "unknown_words", "marked_share", "marked_kind", "names_missing",
-            "english", "marked_count", "year_missed")
+            "english", "marked_count", "year_missed", "term_share_dutch", "dense_english", "latent_english")
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,20 @@ def features(passages: list[Passage], ask: Asked, periods: set[int], idf: dict[s
             float(why.get("fused") or 0.0) - float(runner_up), float(why.get("unknown_words") or 0.0),
             *marked_evidence(top, ask, idf), names_missing(top, ask.names), float(ask.english),
             marked_count(top, ask),
-            float(bool(ask.years) and not why.get("year_hint"))]
+            float(bool(ask.years) and not why.get("year_hint")), *language_apart(why, ask.english)]
+
+
+def language_apart(why: dict, english: bool) -> tuple[float, float, float]:
+    """The scores whose meaning differs by the question's language, read apart: a Dutch question's
+    share of terms met, an English one's meaning and latent-term scores. An English question meets
+    Dutch passages on meaning alone and at lower similarity, so one weight per score served neither
+    ("what's the weather ... in amsterdam" was answered, its low scores excused by being English).
+    5-fold on the tuning half at the same threshold rule: 51.3% to 55.0% recognised, 96.3% to 96.1%
+    answered."""
+    dense, latent = float(why.get("dense_score") or 0.0), float(why.get("latent_score") or 0.0)
+    if english:
+        return 0.0, dense, latent
+    return float(why.get("term_share") or 0.0), 0.0, 0.0
 
 
 def marked_evidence(passage: Passage | None, ask: Asked, idf: dict[str, float]) -> tuple[float, float]:
