@@ -18,6 +18,8 @@ NEAR = 0.5  # a unit at least this likely, relative to the best one, is marked w
 _LEANS_BACK = re.compile(r"^[‘'\"“(]?(dit|deze|dat|die|daar\w*|hier\w*|zo|toch|ook|bovendien|verder|daarnaast|"
                          r"wel|maar|hij|zij|ze|hun|haar)\b", re.I)
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•*·]|\d{1,2}[.)]|[a-z][.)])\s+\S")
+
 
 def asked(question: str, terms: list[str], years: tuple[int, ...] = ()) -> Asked:
     return Asked(frozenset(terms), answer_kind(question), tuple(years), names(question), looks_english(question),
@@ -52,7 +54,21 @@ def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span
         if 0 <= near < len(units) and able[near] and _adjacent(text, units[best], units[near]) and (
                 _LEANS_BACK.match(text[units[max(best, near)][0]:])):
             spans.append(units[near])  # one sentence leaning on the other
-    return sorted(set(spans))
+    return sorted(set(spans).union(*(announced(text, units, units.index(span)) for span in spans)))
+
+
+def announced(text: str, units: list[Span], at: int) -> list[Span]:
+    """The list a unit ending in a colon announces ("... leidt tot de volgende resultaten:"): the
+    list items right after it, which say what it only promises."""
+    if not text[units[at][0]:units[at][1]].rstrip().endswith(":"):
+        return []
+    out = []
+    for i in range(at + 1, len(units)):
+        gap = text[units[i - 1][1]:units[i][0]]
+        if gap.strip() or gap.count("\n") > 2 or not _LIST_ITEM.match(text[units[i][0]:units[i][1]]):
+            break
+        out.append(units[i])
+    return out
 
 
 def _adjacent(text: str, a: Span, b: Span) -> bool:

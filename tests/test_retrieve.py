@@ -240,6 +240,17 @@ def test_a_sentence_that_leans_on_the_best_one_is_marked_with_it():
     assert "omwisseling" in " ".join(text[s:e] for s, e in spans) and "balies" not in text[spans[0][0]:spans[-1][1]]
 
 
+def test_a_marked_sentence_ending_in_a_colon_brings_the_list_it_announces():
+    text = ("Dit meerjarenplan leidt tot de volgende resultaten:\n\n- Een modern systeem,\n- Goede ontsluiting "
+            "van data.\n\nDe omklap naar digitale post verliep rustig.")
+    marked = [text[s:e] for s, e in highlight(text, ask_for("meerjarenplan", "resultat"), {})]
+    assert marked == ["Dit meerjarenplan leidt tot de volgende resultaten:",
+                      "- Een modern systeem,\n- Goede ontsluiting van data."]
+    prose = "Dit meerjarenplan leidt tot de volgende resultaten:\n\nDe omklap naar digitale post verliep rustig."
+    marked = [prose[s:e] for s, e in highlight(prose, ask_for("meerjarenplan", "resultat"), {})]
+    assert marked == ["Dit meerjarenplan leidt tot de volgende resultaten:"]  # no list follows: nothing added
+
+
 def test_the_kind_of_answer_asked_for_decides_between_equal_sentences():
     text = "De Raad adviseert de IND over veranderingen. De Raad staat onder voorzitterschap van Jaap Boonstra."
     spans = highlight(text, asked("wie zit de raad voor", ["raad"]), {})
