@@ -96,6 +96,13 @@ def can_answer_at(text: str, unit: Span) -> bool:
     return can_answer(row) or (is_ranked(row) and bool(torn_row(text, unit)))
 
 
+def is_question(unit: str) -> bool:
+    """A sentence asking ("Vraagt iemand die nareist zelf asiel aan?"): a report asks what it is
+    about to answer, so such a sentence meets a question best and answers it never. It keeps its
+    vector (the passage asking a question is the one answering it) but is not marked."""
+    return unit.strip().rstrip("’'\"”)").endswith("?")
+
+
 def is_ranked(line: str) -> bool:
     """A short numbered list row: "3. Japanse"."""
     return bool(_RANKED.match(line)) and is_torn_label(line)

@@ -251,6 +251,13 @@ def test_a_marked_sentence_ending_in_a_colon_brings_the_list_it_announces():
     assert marked == ["Dit meerjarenplan leidt tot de volgende resultaten:"]  # no list follows: nothing added
 
 
+def test_a_sentence_asking_the_question_is_not_marked_as_its_answer():
+    text = ("Vraagt iemand die nareist na aankomst zelfstandig asiel aan? Het beleid biedt de IND geen ruimte om "
+            "iemand alsnog te weigeren.")
+    marked = [text[s:e] for s, e in highlight(text, ask_for("nareis", "asiel", "aanvrag", "weiger"), {})]
+    assert marked == ["Het beleid biedt de IND geen ruimte om iemand alsnog te weigeren."]
+
+
 def test_the_kind_of_answer_asked_for_decides_between_equal_sentences():
     text = "De Raad adviseert de IND over veranderingen. De Raad staat onder voorzitterschap van Jaap Boonstra."
     spans = highlight(text, asked("wie zit de raad voor", ["raad"]), {})
