@@ -201,7 +201,7 @@ def cmd_compare(args) -> int:
     from .answer import passage_json
     from .compare import compare
     from .pipeline import check_question
-    from .tables import row_quote
+    from .tables import pasteable_quote
 
     topic = check_question(args.topic)
     summaries = compare(open_kb(args), topic, per_year=args.k)
@@ -214,8 +214,8 @@ def cmd_compare(args) -> int:
         print(f"\n== {s.year}: {s.mentions} passage(s) about '{topic}'")
         if not s.passages:
             print("   nothing in this year's report speaks of it")
-        for p in s.passages:  # a table's rows said readably, not from a torn row's label down to its values
-            print(f"   {p.citation}\n   {(row_quote(p.chunk.text, p.highlights) or p.quote)[:300]!r}")
+        for p in s.passages:
+            print(f"   {p.citation}\n   {pasteable_quote(p)[:300]!r}")
     return 0
 
 

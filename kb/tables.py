@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cite import plain
+from .cite import one_paragraph, plain
 from .figures import Row, table_rows
+from .records import Passage
 from .units import is_ranked, ranked_at
 
 ACRONYMS = {"IND", "EU", "VN", "BRP", "COA", "DT&V", "KMar", "MVV", "TEV"}
@@ -63,6 +64,13 @@ def touches(text: str, row: Row, spans: list[tuple[int, int]]) -> bool:
     body = text[row.start:row.end]
     ends = ((row.start, row.start + len(body.split("\n", 1)[0])), (row.start + body.rfind("\n") + 1, row.end))
     return any(s < e2 and s2 < e for s, e in spans for s2, e2 in ends)
+
+
+def pasteable_quote(passage: Passage) -> str:
+    """What a reader pastes of a passage: its marked table rows said readably ("Klachten, Aantal
+    ontvangen: 2016: 1.540, 2015: 1.340"), not a torn row's lines from its label to its values;
+    else its quote as one clean paragraph. The app's cards and `kb compare` both say it so."""
+    return row_quote(passage.chunk.text, passage.highlights) or one_paragraph(passage.quote)
 
 
 def row_quote(text: str, spans: list[tuple[int, int]]) -> str | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.cite import display_text, one_paragraph
+from kb.cite import display_text
 from kb.render import marked, md_escape, pieces
-from kb.tables import Table, row_quote, tables
+from kb.tables import Table, pasteable_quote, tables
 from kb.units import RankedList, ranked_lists
 
 from .common import cite, lang, number, words
@@ -108,15 +108,9 @@ def _spans_of(parts: list[tuple[str, bool]]) -> list[tuple[int, int]]:
     return out
 
 
-def quote_of(passage) -> str:
-    """The quote as one clean paragraph; a table's marked rows said readably ("Klachten, Aantal
-    ontvangen: 2016: 1.540, 2015: 1.340"), not a torn row's lines from its label to its values."""
-    return row_quote(passage.chunk.text, passage.highlights) or one_paragraph(passage.quote)
-
-
 def quote_text(kb, passage) -> str:
     """What a journalist pastes: the quote, then its full citation."""
-    return f"“{quote_of(passage)}” ({cite(kb, passage.chunk)})"
+    return f"“{pasteable_quote(passage)}” ({cite(kb, passage.chunk)})"
 
 
 def card(kb, passage, key: str) -> None:

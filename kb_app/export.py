@@ -10,8 +10,9 @@ import unicodedata
 import streamlit as st
 
 from kb.render import csv_cell
+from kb.tables import pasteable_quote
 
-from .cards import quote_of, quote_text
+from .cards import quote_text
 from .common import cite, words
 
 
@@ -40,7 +41,7 @@ def export_csv(kb, rows: list) -> str:
     writer = csv.writer(out)
     writer.writerow(["label", "rank", "year", "citation", "quote"])
     for rank, (label, p) in enumerate(rows, 1):
-        writer.writerow([csv_cell(v) for v in (label, rank, p.chunk.year, cite(kb, p.chunk), quote_of(p))])
+        writer.writerow([csv_cell(v) for v in (label, rank, p.chunk.year, cite(kb, p.chunk), pasteable_quote(p))])
     return out.getvalue()
 
 
