@@ -29,8 +29,8 @@ def asked(question: str, terms: list[str], years: tuple[int, ...] = ()) -> Asked
 def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span, float] | None = None) -> list[Span]:
     """The unit the fitted marking model (marking.py) rates most likely to answer, with its table
     header; or joined by every unit at least NEAR as likely (the model is right about its first
-    unit 70% of the time, so a close second is shown too) and a neighbour leaning on it.
-    Headings and titles never answer alone."""
+    unit 70% of the time, so a close second is shown too), a neighbour leaning on it and the list
+    a marked unit announces with a colon. Headings, titles and sentences that ask never answer alone."""
     terms = set(ask.terms)
     finder = word_finder(text, terms) if len(text) > LARGE_TEXT and not unit_sims else None
     units = answer_units(text, finder)
