@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from .chunk import BULLETS, is_numeric_line, is_table_line, is_torn_label, is_year_header
 from .lexical import WORD, normalize, word_terms
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?P<close>[\"'’”)]*)\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•])")  # a sentence keeps its closing marks
 Span = tuple[int, int]
 Line = tuple[int, int, str]  # a line of a text: its start, its end and itself
 FIGURE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d")  # a digit that does not start a year ("in 2011." too)
@@ -66,7 +66,7 @@ def _line_spans(block: str, offset: int) -> list[Span]:
 def _sentence_spans(block: str, offset: int) -> list[Span]:
     spans, pos = [], 0
     for m in _SENTENCE_END.finditer(block):
-        spans.append(strip_span(block[pos:m.start()], offset + pos))
+        spans.append(strip_span(block[pos:m.end("close")], offset + pos))
         pos = m.end()
     spans.append(strip_span(block[pos:], offset + pos))
     return spans
