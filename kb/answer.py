@@ -18,6 +18,8 @@ NEAR = 0.5  # a unit at least this likely, relative to the best one, is marked w
 _LEANS_BACK = re.compile(r"^[‘'\"“(]?(dit|deze|dat|die|daar\w*|hier\w*|zo|toch|ook|bovendien|verder|daarnaast|"
                          r"wel|maar|hij|zij|ze|hun|haar)\b", re.I)
 
+# A quotation within one paragraph: an opening mark, then the first closing one after a sentence's end.
+_QUOTATION = re.compile(r"[‘“](?:(?!\n\s*\n)[^‘“])*?[.!?…,][’”]")
 _LIST_ITEM = re.compile(r"^\s*(?:[-–•*·]|\d{1,2}[.)]|[a-z][.)])\s+\S")
 
 
@@ -54,7 +56,20 @@ def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span
         if 0 <= near < len(units) and able[near] and _adjacent(text, units[best], units[near]) and (
                 _LEANS_BACK.match(text[units[max(best, near)][0]:])):
             spans.append(units[near])  # one sentence leaning on the other
+    if ask.kind == "words":
+        spans += quotation_rest(text, units, best)
     return sorted(set(spans).union(*(announced(text, units, units.index(span)) for span in spans)))
+
+
+def quotation_rest(text: str, units: list[Span], best: int) -> list[Span]:
+    """The units after the best one up to the end of the quotation it opens or stands in: asked
+    what someone said, a reader wants the whole quote ("Lara: ‘Wij deden ons werk in een oude
+    fabriekshal. ... Sowieso ben ikzelf niet zo snel bang.’"), not its first sentence."""
+    start, end = units[best]
+    for m in _QUOTATION.finditer(text):
+        if m.start() < end and m.end() > end:
+            return [u for u in units[best + 1:] if u[0] < m.end()]
+    return []
 
 
 def announced(text: str, units: list[Span], at: int) -> list[Span]:

@@ -258,6 +258,23 @@ def test_a_sentence_asking_the_question_is_not_marked_as_its_answer():
     assert marked == ["Het beleid biedt de IND geen ruimte om iemand alsnog te weigeren."]
 
 
+def test_a_sentence_unit_keeps_its_closing_quote_mark():
+    text = "Lara: ‘Wij deden ons werk. Ik ben niet zo snel bang.’ Daarna ging zij (naar huis.) Hij zei: \"Klaar.\" Toen."
+    assert [text[s:e] for s, e in answer_units(text)] == [
+        "Lara: ‘Wij deden ons werk.", "Ik ben niet zo snel bang.’", "Daarna ging zij (naar huis.)", 'Hij zei: "Klaar."',
+        "Toen."]
+
+
+def test_asked_what_someone_said_the_quote_is_marked_to_its_end():
+    text = ("Lara kwam op Chios terecht.\n\nLara: ‘Wij deden ons werk in een fabriekshal. Het kamp werd "
+            "omsingeld door immigranten. Ik ben niet zo snel bang.’ Daarna ging zij terug naar Nederland.")
+    question = "Wat zei Lara over de fabriekshal?"
+    marked = " ".join(text[s:e] for s, e in highlight(text, asked(question, ["lara", "fabriekshal"]), {}))
+    assert marked.startswith("Lara: ‘Wij deden") and marked.endswith("niet zo snel bang.’")
+    other = " ".join(text[s:e] for s, e in highlight(text, asked("Waar werkte Lara?", ["lara", "fabriekshal"]), {}))
+    assert "bang" not in other  # only a question for someone's words gets the whole quote
+
+
 def test_the_kind_of_answer_asked_for_decides_between_equal_sentences():
     text = "De Raad adviseert de IND over veranderingen. De Raad staat onder voorzitterschap van Jaap Boonstra."
     spans = highlight(text, asked("wie zit de raad voor", ["raad"]), {})
