@@ -6,7 +6,7 @@ import re
 
 from .examine import looks_english
 from .kinds import answer_kind, counted
-from .lexical import names
+from .lexical import lemma_terms, names, word_terms, words
 from .marking import Asked, unit_features, unit_scores
 from .records import Passage
 from .tables import row_quote
@@ -24,7 +24,14 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-–•*·]|\d{1,2}[.)]|[a-z][.)])\s+\S")
 
 
 def asked(question: str, terms: list[str], years: tuple[int, ...] = ()) -> Asked:
-    return Asked(frozenset(terms), answer_kind(question), tuple(years), names(question), looks_english(question),
+    """What the marking looks for. Beside the query's terms, the lemma's terms of each of its
+    words ("ontving" -> ontvang), to meet a unit's words or their lemmas' (marking.unit_terms):
+    inside one passage a lemma's slips ("gegevens" -> geven) cost little, where in the ranking a
+    lemma as a second term per word lost frozen questions (README). Tuning answer@1 0.617 to
+    0.626, frozen 0.581 to 0.590."""
+    kept = set(terms)
+    lemmas = [t for w in words(question) if set(word_terms(w)) <= kept for t in lemma_terms(w)]
+    return Asked(frozenset(terms + lemmas), answer_kind(question), tuple(years), names(question), looks_english(question),
                  counted(question))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import simplemma
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
 
@@ -65,6 +66,18 @@ def word_terms(word: str) -> tuple[str, ...]:
         parts = list(split_compound(word))
     terms.extend(stem(p) for p in parts if p and p not in STOPWORDS)
     return tuple(dict.fromkeys(terms))
+
+
+@lru_cache(maxsize=100_000)
+def lemma_terms(word: str) -> tuple[str, ...]:
+    """The BM25 terms of a word's dictionary form (simplemma's Dutch lemma) when they differ from
+    the word's own: "ontving" -> ontvang, "liet" -> laat. Snowball stems neither a strong verb's
+    past forms nor a verb's -t to the infinitive's stem. simplemma loads its Dutch dictionary on
+    the first call (0.32 s, 57 MB)."""
+    if not word.isalpha():
+        return ()
+    lemma = simplemma.lemmatize(word, lang="nl").lower()
+    return tuple(t for t in word_terms(lemma) if t not in word_terms(word)) if lemma != word else ()
 
 
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’-]*")

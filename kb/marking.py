@@ -14,7 +14,7 @@ import numpy as np
 
 from .chunk import is_table_line
 from .kinds import holds_kind
-from .lexical import tokenize
+from .lexical import lemma_terms, tokenize, words
 
 MARKING = Path(__file__).with_name("marking.json")
 FEATURES = ("term_share", "dense_share", "dense_gap", "kind", "year", "previous_terms", "next_terms", "length", "table_row", "terms_of_kind")
@@ -45,8 +45,9 @@ def term_share(unit: str, ask: Asked, idf: dict[str, float]) -> float:
 
 @lru_cache(maxsize=16_384)
 def unit_terms(unit: str) -> frozenset[str]:
-    """A unit's terms, remembered: the same passages come back question after question."""
-    return frozenset(tokenize(unit))
+    """A unit's terms and its words' lemmas' (as `answer.asked` adds the question's: "ontving"
+    meets "ontvangen"), remembered: the same passages come back question after question."""
+    return frozenset(tokenize(unit)).union(*(lemma_terms(w) for w in words(unit)))
 
 
 def _dense(sims: list[float | None]) -> tuple[list[float], list[float]]:
@@ -67,13 +68,13 @@ def unit_features(units: list[str], sims: list[float | None], ask: Asked, idf: d
     neighbour counts by its `own` text, without the table header every row of a table shares, and
     only for prose: a table row or list item names its own subject, and the row after a matching
     one won on its neighbour ("Aantal beslissingen mvv" for "aantal aanvragen mvv")."""
-    words = [term_share(u, ask, idf) for u in units]
-    near = words if own is None else [w if o == u else term_share(o, ask, idf) for w, u, o in zip(words, units, own)]
+    shares = [term_share(u, ask, idf) for u in units]
+    near = shares if own is None else [w if o == u else term_share(o, ask, idf) for w, u, o in zip(shares, units, own)]
     share, gap = _dense(sims)
     prose = [not is_table_line(o) for o in (own or units)]
     rows = []
     for i, unit in enumerate(units):
-        rows.append([words[i], share[i], gap[i], float(holds_kind(unit, ask.kind)),
+        rows.append([shares[i], share[i], gap[i], float(holds_kind(unit, ask.kind)),
                      float(bool(ask.years) and any(str(y) in unit for y in ask.years)),
                      near[i - 1] if i > 0 and prose[i] else 0.0, near[i + 1] if i + 1 < len(units) and prose[i] else 0.0,
                      float(np.log1p(len(unit.split()))), float(is_table_line(unit))])

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.answer import asked
 from kb.embed import get_embedder
 from kb.evaluate import answers, cases_of, fold
-from kb.kinds import answer_kind
-from kb.marking import FEATURES, MARKING, Asked, unit_features
+from kb.marking import FEATURES, MARKING, unit_features
 from kb.pipeline import KnowledgeBase, check_question
 from kb.retrieve import Filters, search, unit_similarities
-from kb.units import answer_units, can_answer_at, with_header
+from kb.units import answer_units, can_answer_at, is_question, with_header
 
 L2 = 0.01
 FOLDS = 5
@@ -37,13 +37,13 @@ def training_lists(kb: KnowledgeBase, paths: list[str], which: str = "tune") -> 
     for case in (c for c in cases_of(paths, which) if c.answerable):
         q = check_question(case.question)
         query = kb.query(q)
-        ask = Asked(frozenset(query.terms), answer_kind(q), query.years)
+        ask = asked(q, list(query.terms), query.years)  # as kb.answer reads the question
         for p in search(kb.index, query, k=10, filters=Filters()):
             text = p.chunk.text
             if not answers(case, p.chunk.year, text):
                 continue
             spans = answer_units(text)
-            keep = [i for i, (s, e) in enumerate(spans) if can_answer_at(text, (s, e))]
+            keep = [i for i, (s, e) in enumerate(spans) if can_answer_at(text, (s, e)) and not is_question(text[s:e])]
             sims = unit_similarities(kb.index, p, query.vector)
             units = [with_header(text, spans, i) for i in range(len(spans))]
             x = unit_features(units, [sims.get(s) for s in spans], ask, kb.idf, [text[s:e] for s, e in spans])[keep]

@@ -258,6 +258,13 @@ def test_a_sentence_asking_the_question_is_not_marked_as_its_answer():
     assert marked == ["Het beleid biedt de IND geen ruimte om iemand alsnog te weigeren."]
 
 
+def test_a_strong_verb_meets_its_other_forms_in_the_marking():
+    # "ontving" stems to "ontf", "ontvangen" to "ontvang": only their lemma tells the two sentences apart
+    text = "In 2016 zijn 1.610 klachten ontvangen. In 2016 zijn 1.540 klachten afgehandeld."
+    spans = highlight(text, asked("Hoeveel klachten ontving de IND in 2016?", ["hoeveel", "klacht", "ontf"]), {})
+    assert "In 2016 zijn 1.610 klachten ontvangen." in [text[s:e] for s, e in spans]
+
+
 def test_a_sentence_unit_keeps_its_closing_quote_mark():
     text = "Lara: ‘Wij deden ons werk. Ik ben niet zo snel bang.’ Daarna ging zij (naar huis.) Hij zei: \"Klaar.\" Toen."
     assert [text[s:e] for s, e in answer_units(text)] == [
