@@ -24,7 +24,8 @@ SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_t
             "unit_vectors": "answer units with table headers, torn labels (and a torn top-N list's rows) with their title and values; a year is no figure; "
                             "a sentence keeps its closing quote mark",
             "headings": "a torn table's labels, down to its year header, are no headings; nor a line ending in a function "
-                        "word; a title ending in '&' goes on on the next line"}
+                        "word; a title ending in '&' goes on on the next line",
+            "cleaning": "broken ligatures joined, a bare one too ('fi let', '2.946 ft e')"}
 
 
 @dataclass

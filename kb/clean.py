@@ -64,10 +64,16 @@ def ligature_edits(text: str) -> list[Edit]:
         head, tail = m.group(1), m.group(3)
         joined = word_score(head + tail)
         if (joined >= 1.5 and joined > min(word_score(head), word_score(tail))) or (
-            not is_word(head) and is_known(head + tail)
+            (not is_word(head) or _bare_ligature(head, tail)) and is_known(head + tail)
         ):
             edits.append((m.start(2), m.end(2), ""))
     return edits
+
+
+def _bare_ligature(head: str, tail: str) -> bool:
+    """A fragment that is the ligature alone ("fi let", "2.946 ft e"): frequent as a token, so
+    frequency alone never joined it; a one-letter tail other than "u" is no Dutch word either."""
+    return len(head) <= 2 or (len(tail) == 1 and tail != "u")
 
 
 def vocabulary(text: str) -> set[str]:

@@ -10,6 +10,7 @@ from conftest import CORPUS
     ("de meeste asielaanvragen uit Syrië afk omstig waren", "de meeste asielaanvragen uit Syrië afkomstig waren"),
     ("Meer informatie: htt ps://www.ind.nl", "Meer informatie: https://www.ind.nl"),
     ("vergroting van de effi  ciency", "vergroting van de efficiency"),
+    ("De ambtelijke bezetting is 2.946 ft e. Vooral fi let Americain", "De ambtelijke bezetting is 2.946 fte. Vooral filet Americain"),
     ("via de website als Twitt er gewaarschuwd", "via de website als Twitter gewaarschuwd"),
     ("Dit is terug te zien in de toe\nname van de klachten", "Dit is terug te zien in de toename van de klachten"),
     ("voortzetting van de professionele klachtafhande\nling, waarbij", "voortzetting van de professionele klachtafhandeling, waarbij"),
