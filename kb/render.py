@@ -6,6 +6,9 @@ import unicodedata
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$])")
+# A web address in a report: shown as an autolink, whose text Markdown takes literally. Escaped
+# like the words around it, the renderer's own autolinking took the backslashes into the link.
+_URL = re.compile(r"https?://[^\s<>\"'`\[\](){}|\\^$]+(?<![.,;:!?’”])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -13,8 +16,14 @@ MAX_NAME = 120
 
 
 def md_escape(text: str) -> str:
-    """Markdown-escape document or query text so it shows literally (no links, LaTeX or HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+    """Markdown-escape document or query text so it shows literally (no LaTeX, HTML or links but
+    its own web addresses, as autolinks)."""
+    out, pos = [], 0
+    for m in _URL.finditer(text):
+        out += [_MD_SPECIAL.sub(r"\\\1", text[pos:m.start()]), f"<{m.group(0)}>"]
+        pos = m.end()
+    out.append(_MD_SPECIAL.sub(r"\\\1", text[pos:]))
+    return "".join(out).replace("\n", "  \n")
 
 
 def pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:

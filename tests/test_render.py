@@ -19,6 +19,12 @@ def test_markdown_escaping_keeps_text_literal():
     assert "\\[x\\]\\(javascript" in escaped and "\\$5 en \\$6" in escaped and "\\<b\\>" in escaped
 
 
+def test_a_web_address_in_a_report_is_an_autolink_with_its_text_unescaped():
+    escaped = md_escape("Zie https://www.rijksoverheid.nl/docs/a_b. Of [x](javascript:alert(1)) en $5.")
+    assert escaped.startswith("Zie <https://www.rijksoverheid.nl/docs/a_b>\\. Of \\[x\\]\\(javascript:alert\\(1\\)\\)")
+    assert escaped.endswith("\\$5\\.")
+
+
 def test_highlight_markup_survives_a_closing_bracket_in_the_text():
     out = marked("a ] b", [(0, 5)])
     assert out == ":orange-background[**a \\] b**]"
