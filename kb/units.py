@@ -15,6 +15,10 @@ Span = tuple[int, int]
 Line = tuple[int, int, str]  # a line of a text: its start, its end and itself
 FIGURE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d")  # a digit that does not start a year ("in 2011." too)
 TORN_REACH = 3000  # characters around a torn table's label its header and values are looked for in
+# A table row: two values at its end ("Inwilligingen (76% TEV + 84% VVR) 78% 81%"). A wrapped line
+# of prose ending in one figure ("... is in 2011") is none, nor a bullet item's title ("• Studie").
+_TWO_VALUES = re.compile(r"\d[\d.,]*\s?%?\s+[-+]?€?\s?\d[\d.,]*\s?%?\s*$")
+_OPENS_UNIT = re.compile(r"\s*[\"'‘“(]?[A-ZÀ-Ý0-9•]")
 _RANKED = re.compile(r"^\s*\d{1,2}\.\s+(?=\S)")  # "3. Japanse": a row of a numbered top-N list
 _WORD_HEADER = re.compile(r"\s*[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+){0,3}\s*")  # a torn list's own header: "aantal percentage"
 _TABLE_TITLE = re.compile(r"^[A-ZÀ-Ýa-zà-ý][\w &'’/*-]*(?:[ \t]+(?:19|20)\d\d)+\s*$")  # "KLACHTEN 2016 2015"
@@ -52,7 +56,17 @@ def _block_units(block: str, offset: int) -> list[Span]:
     lines = block.split("\n")
     if (len(lines) > 1 and all(is_table_line(line) or is_ranked(line) for line in lines)) or is_ranked(block):
         return _line_spans(block, offset)  # a numbered list's row is a row, not "3." and a sentence
+    rows = next((i for i, line in enumerate(lines) if not _row_line(line)), 0)
+    if rows and _OPENS_UNIT.match(lines[rows]):  # a table's last rows run into the prose after them: rows apart
+        head = "\n".join(lines[:rows])
+        return _line_spans(head, offset) + _sentence_spans(block[len(head) + 1:], offset + len(head) + 1)
     return _sentence_spans(block, offset)
+
+
+def _row_line(line: str) -> bool:
+    """A row of a table that runs into the prose under it without a blank line."""
+    s = line.strip()
+    return is_table_line(s) and ("\t" in s or bool(_TWO_VALUES.search(s)))
 
 
 def _line_spans(block: str, offset: int) -> list[Span]:

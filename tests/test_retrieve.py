@@ -265,6 +265,14 @@ def test_a_strong_verb_meets_its_other_forms_in_the_marking():
     assert "In 2016 zijn 1.610 klachten ontvangen." in [text[s:e] for s, e in spans]
 
 
+def test_a_table_row_running_into_prose_is_a_unit_of_its_own():
+    text = ("Inwilligingen (76% TEV + 84% VVR) 78% 81%\nSinds begin september nam de asielinstroom weer toe. Ook dit.\n\n"
+            "Het aantal tweede aanvragen is in 2011 \ngestegen van 1.750 naar 3.050 aanvragen.")
+    assert [text[s:e] for s, e in answer_units(text)] == [
+        "Inwilligingen (76% TEV + 84% VVR) 78% 81%", "Sinds begin september nam de asielinstroom weer toe.", "Ook dit.",
+        "Het aantal tweede aanvragen is in 2011 \ngestegen van 1.750 naar 3.050 aanvragen."]  # a wrapped line is no row
+
+
 def test_a_sentence_unit_keeps_its_closing_quote_mark():
     text = "Lara: ‘Wij deden ons werk. Ik ben niet zo snel bang.’ Daarna ging zij (naar huis.) Hij zei: \"Klaar.\" Toen."
     assert [text[s:e] for s, e in answer_units(text)] == [
