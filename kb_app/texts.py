@@ -12,7 +12,9 @@ TEXT = {
                               "Wat zegt de IND over wachttijden?"],
         "blank": "Typ eerst een vraag, bijvoorbeeld een van de voorbeelden hieronder.",
         "ask": "Zoeken", "compare": "Vergelijken", "figures": "Cijfers", "verify": "Citaat controleren",
-        "add": "Toevoegen", "context": "Lees in context", "question": "Vraag", "years": "Jaren",
+        "add": "Toevoegen", "context": "Lees in context", "question": "Vraag", "years": "Rapportjaar",
+        "years_help": "Het jaar in de titel van een rapport; een rapport gaat vaak ook over het jaar ervoor. "
+                      "Laat het leeg om in alle rapporten te zoeken.",
         "docs": "Rapporten", "k": "Aantal passages", "topic": "Onderwerp",
         "question_help": "Druk op Enter om te zoeken.", "topic_help": "Druk op Enter om te zoeken.",
         "all_years": "Alle jaren", "all_docs": "Alle rapporten",
@@ -64,7 +66,9 @@ TEXT = {
                               "What does the IND say about waiting times?"],
         "blank": "Type a question first, for instance one of the examples below.",
         "ask": "Search", "compare": "Compare", "figures": "Figures", "verify": "Check a quote",
-        "add": "Add", "context": "Read in context", "question": "Question", "years": "Years",
+        "add": "Add", "context": "Read in context", "question": "Question", "years": "Report year",
+        "years_help": "The year in a report's title; a report often covers the year before too. "
+                      "Leave it empty to search every report.",
         "docs": "Reports", "k": "Number of passages", "topic": "Subject",
         "question_help": "Press Enter to search.", "topic_help": "Press Enter to search.",
         "all_years": "All years", "all_docs": "All reports",

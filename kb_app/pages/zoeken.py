@@ -40,7 +40,7 @@ def filters(kb, t: dict) -> tuple[str, list[int], list[str], int]:
     question = st.text_input(t["question"], key="q", on_change=mark_asked, help=t["question_help"],
                              placeholder=t["example_questions"][0])
     col1, col2, col3 = st.columns([2, 3, 1])
-    years = col1.multiselect(t["years"], years_all, placeholder=t["all_years"], key="years",
+    years = col1.multiselect(t["years"], years_all, placeholder=t["all_years"], key="years", help=t["years_help"],
                              default=[int(y) for y in params.get_all("jaar") if y.isdigit() and int(y) in years_all])
     docs = col2.multiselect(t["docs"], list(titles), format_func=titles.get, placeholder=t["all_docs"], key="docs",
                             default=[d for d in params.get_all("doc") if d in titles])
