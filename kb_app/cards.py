@@ -57,17 +57,22 @@ def show_passage(text: str, spans: list[tuple[int, int]]) -> None:
 
 
 def grid_markdown(table) -> str:
-    """The title in bold above a Markdown table: a column that points at the answering row, the row
-    names, the years as column names; the answering row's cells highlighted. Every cell escaped."""
+    """The title in bold above a Markdown table: a column that points at the answering row (when one
+    answers), the row names, the years as column names; the answering row's cells highlighted.
+    Every cell escaped."""
     t = words()
 
     def cell(text: str, hit: bool) -> str:
         shown = md_escape(display_text(text)).replace("\n", " ")
         return f":orange-background[**{shown}**]" if hit and shown else shown
 
-    header = [t["answer_row"], md_escape(table.title or t["row"]), *map(md_escape, table.columns)]
-    rows = [["◀" if hit else "", cell(name, hit), *(cell(c, hit) for c in cells)] for name, cells, hit in table.body]
-    lines = ["| " + " | ".join(r) + " |" for r in [header, [":-:", "---", *["--:"] * len(table.columns)], *rows]]
+    header = [md_escape(table.title or t["row"]), *map(md_escape, table.columns)]
+    rows = [[cell(name, hit), *(cell(c, hit) for c in cells)] for name, cells, hit in table.body]
+    align = ["---", *["--:"] * len(table.columns)]
+    if any(hit for *_, hit in table.body):  # the pointer column only where a row answers
+        header, align = [t["answer_row"], *header], [":-:", *align]
+        rows = [["◀" if hit else "", *row] for row, (*_, hit) in zip(rows, table.body)]
+    lines = ["| " + " | ".join(r) + " |" for r in [header, align, *rows]]
     title = f"**{md_escape(table.title)}**\n\n" if table.title else ""
     return title + "\n".join(lines)
 
