@@ -31,7 +31,9 @@ def main() -> None:
         say_error(exc)
         return
     titles = {kb.index.documents[d]["year"]: title for d, title in report_titles(kb).items()}
-    st.bar_chart({str(s.year): s.mentions for s in summaries}, x_label=None, y_label=None, height=180)
+    # y labelled: a bar counts the places a report speaks of the topic, not the topic's own numbers
+    st.bar_chart({str(s.year): s.mentions for s in summaries}, x_label=t["chart_reports"], y_label=t["chart_places"],
+                 height=200)
     export_buttons(kb, topic, [(str(s.year), p) for s in summaries for p in s.passages])
     for summary in summaries:
         st.subheader(f"{summary.year}: {md_escape(titles.get(summary.year, ''))} {speaks(summary.mentions, t)}",
