@@ -18,6 +18,8 @@ TORN_REACH = 3000  # characters around a torn table's label its header and value
 # A table row: two values at its end ("Inwilligingen (76% TEV + 84% VVR) 78% 81%"). A wrapped line
 # of prose ending in one figure ("... is in 2011") is none, nor a bullet item's title ("• Studie").
 _TWO_VALUES = re.compile(r"\d[\d.,]*\s?%?\s+[-+]?€?\s?\d[\d.,]*\s?%?\s*$")
+# A news item's dated title, on its own line above its text: "6/10 Meer nareizigers", "14/3-18/3 ILO-conferentie 2016".
+_DATED_TITLE = re.compile(r"^\s*\d{1,2}/\d{1,2}(?:\s?-\s?\d{1,2}/\d{1,2})?\s+[A-ZÀ-Ý‘'\"][^.!?]*$")
 _OPENS_UNIT = re.compile(r"\s*[\"'‘“(]?[A-ZÀ-Ý0-9•]")
 _RANKED = re.compile(r"^\s*\d{1,2}\.\s+(?=\S)")  # "3. Japanse": a row of a numbered top-N list
 _WORD_HEADER = re.compile(r"\s*[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+){0,3}\s*")  # a torn list's own header: "aantal percentage"
@@ -56,8 +58,8 @@ def _block_units(block: str, offset: int) -> list[Span]:
     lines = block.split("\n")
     if (len(lines) > 1 and all(is_table_line(line) or is_ranked(line) for line in lines)) or is_ranked(block):
         return _line_spans(block, offset)  # a numbered list's row is a row, not "3." and a sentence
-    rows = next((i for i, line in enumerate(lines) if not _row_line(line)), 0)
-    if rows and _OPENS_UNIT.match(lines[rows]):  # a table's last rows run into the prose after them: rows apart
+    rows = next((i for i, line in enumerate(lines) if not (_row_line(line) or _DATED_TITLE.match(line))), 0)
+    if rows and _OPENS_UNIT.match(lines[rows]):  # rows or a news item's title run into the prose after them: apart
         head = "\n".join(lines[:rows])
         return _line_spans(head, offset) + _sentence_spans(block[len(head) + 1:], offset + len(head) + 1)
     return _sentence_spans(block, offset)
@@ -95,7 +97,8 @@ def strip_span(piece: str, offset: int) -> Span:
 
 def can_answer(unit: str) -> bool:
     """A sentence, a table row with a figure or a bulleted row label (its figures may stand
-    apart, in a torn PDF table); never a heading or a table title."""
+    apart, in a torn PDF table); never a heading or a table title. A news item's dated title
+    may answer when ("19/1 Koning Willem-Alexander bezoekt Ter Apel")."""
     s = unit.strip()
     if s.startswith("#") or _TABLE_TITLE.match(s):
         return False

@@ -273,6 +273,14 @@ def test_a_table_row_running_into_prose_is_a_unit_of_its_own():
         "Het aantal tweede aanvragen is in 2011 \ngestegen van 1.750 naar 3.050 aanvragen."]  # a wrapped line is no row
 
 
+def test_a_news_items_dated_title_is_a_unit_of_its_own_so_a_quote_never_opens_with_it():
+    text = "31/12 Baten en lasten in 2016\nDe baten van de IND bestonden in 2016 uit € 450,2 mln. Dit bedrag is groot."
+    assert [text[s:e] for s, e in answer_units(text)][:2] == [
+        "31/12 Baten en lasten in 2016", "De baten van de IND bestonden in 2016 uit € 450,2 mln."]
+    spans = highlight(text, asked("Wat waren de baten van de IND in 2016?", ["baat", "2016"]), {})
+    assert text[spans[0][0]:].startswith("De baten van de IND")
+
+
 def test_a_sentence_unit_keeps_its_closing_quote_mark():
     text = "Lara: ‘Wij deden ons werk. Ik ben niet zo snel bang.’ Daarna ging zij (naar huis.) Hij zei: \"Klaar.\" Toen."
     assert [text[s:e] for s, e in answer_units(text)] == [
