@@ -10,8 +10,7 @@ from .lexical import lemma_terms, names, word_terms, words
 from .marking import Asked, unit_features, unit_scores
 from .records import Passage
 from .tables import row_quote
-from .units import (Span, answer_units, can_answer_at, is_question, tab_header, title_header, torn_row, with_header,
-                    word_finder)
+from .units import Span, answer_units, can_mark_at, tab_header, title_header, torn_row, with_header, word_finder
 
 LARGE_TEXT = 20_000  # past this, only the blocks holding a word that meets the query are cut into units
 NEAR = 0.5  # a unit at least this likely, relative to the best one, is marked with it
@@ -49,8 +48,7 @@ def highlight(text: str, ask: Asked, idf: dict[str, float], unit_sims: dict[Span
     sims = unit_sims or {}
     scores = unit_scores(unit_features([with_header(text, units, i) for i in range(len(units))],
                                        [sims.get(u) for u in units], ask, idf, [text[s:e] for s, e in units]))
-    able = [can_answer_at(text, (s, e)) and not is_question(text[s:e])
-            and (finder is None or finder.search(text[s:e].lower()) is not None) for s, e in units]
+    able = [can_mark_at(text, (s, e)) and (finder is None or finder.search(text[s:e].lower()) is not None) for s, e in units]
     if not any(able):
         return []
     best = max((i for i in range(len(units)) if able[i]), key=lambda i: (scores[i], -i))

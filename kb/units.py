@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from .chunk import BULLETS, is_numeric_line, is_table_line, is_torn_label, is_year_header
 from .lexical import WORD, normalize, word_terms
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?P<close>[\"'’”)]*)\s+(?=[\"'‘“(]?[A-ZÀ-Ý0-9•])")  # a sentence keeps its closing marks
+_OPENER = r"[\"'‘“(]?[A-ZÀ-Ý0-9•]"  # what opens a sentence or a row: a capital, a digit or a bullet, maybe quoted
+_SENTENCE_END = re.compile(rf"(?<=[.!?])(?P<close>[\"'’”)]*)\s+(?={_OPENER})")  # a sentence keeps its closing marks
 Span = tuple[int, int]
 Line = tuple[int, int, str]  # a line of a text: its start, its end and itself
 FIGURE = re.compile(r"(?<![\d.,])(?!(?:19|20)\d\d(?!\d|[.,]\d))\d")  # a digit that does not start a year ("in 2011." too)
@@ -20,7 +21,7 @@ TORN_REACH = 3000  # characters around a torn table's label its header and value
 _TWO_VALUES = re.compile(r"\d[\d.,]*\s?%?\s+[-+]?€?\s?\d[\d.,]*\s?%?\s*$")
 # A news item's dated title, on its own line above its text: "6/10 Meer nareizigers", "14/3-18/3 ILO-conferentie 2016".
 _DATED_TITLE = re.compile(r"^\s*\d{1,2}/\d{1,2}(?:\s?-\s?\d{1,2}/\d{1,2})?\s+[A-ZÀ-Ý‘'\"][^.!?]*$")
-_OPENS_UNIT = re.compile(r"\s*[\"'‘“(]?[A-ZÀ-Ý0-9•]")
+_OPENS_UNIT = re.compile(rf"\s*{_OPENER}")
 _RANKED = re.compile(r"^\s*\d{1,2}\.\s+(?=\S)")  # "3. Japanse": a row of a numbered top-N list
 _WORD_HEADER = re.compile(r"\s*[a-zà-ÿ]+(?:\s+[a-zà-ÿ]+){0,3}\s*")  # a torn list's own header: "aantal percentage"
 _TABLE_TITLE = re.compile(r"^[A-ZÀ-Ýa-zà-ý][\w &'’/*-]*(?:[ \t]+(?:19|20)\d\d)+\s*$")  # "KLACHTEN 2016 2015"
@@ -113,11 +114,12 @@ def can_answer_at(text: str, unit: Span) -> bool:
     return can_answer(row) or (is_ranked(row) and bool(torn_row(text, unit)))
 
 
-def is_question(unit: str) -> bool:
-    """A sentence asking ("Vraagt iemand die nareist zelf asiel aan?"): a report asks what it is
-    about to answer, so such a sentence meets a question best and answers it never. It keeps its
-    vector (the passage asking a question is the one answering it) but is not marked."""
-    return unit.strip().rstrip("’'\"”)").endswith("?")
+def can_mark_at(text: str, unit: Span) -> bool:
+    """can_answer_at, and no sentence asking ("Vraagt iemand die nareist zelf asiel aan?"): a
+    report asks what it is about to answer, so such a sentence meets a question best and answers
+    it never. It keeps its vector (the passage asking a question is the one answering it) but is
+    not marked."""
+    return can_answer_at(text, unit) and not text[unit[0]:unit[1]].strip().rstrip("’'\"”)").endswith("?")
 
 
 def is_ranked(line: str) -> bool:

@@ -25,7 +25,7 @@ from kb.evaluate import answers, cases_of, fold
 from kb.marking import FEATURES, MARKING, unit_features
 from kb.pipeline import KnowledgeBase, check_question
 from kb.retrieve import Filters, search, unit_similarities
-from kb.units import answer_units, can_answer_at, is_question, with_header
+from kb.units import answer_units, can_mark_at, with_header
 
 L2 = 0.01
 FOLDS = 5
@@ -43,7 +43,7 @@ def training_lists(kb: KnowledgeBase, paths: list[str], which: str = "tune") -> 
             if not answers(case, p.chunk.year, text):
                 continue
             spans = answer_units(text)
-            keep = [i for i, (s, e) in enumerate(spans) if can_answer_at(text, (s, e)) and not is_question(text[s:e])]
+            keep = [i for i, (s, e) in enumerate(spans) if can_mark_at(text, (s, e))]
             sims = unit_similarities(kb.index, p, query.vector)
             units = [with_header(text, spans, i) for i in range(len(spans))]
             x = unit_features(units, [sims.get(s) for s in spans], ask, kb.idf, [text[s:e] for s, e in spans])[keep]
