@@ -155,7 +155,8 @@ def open_kb(args):
         return KnowledgeBase(location(args), embedder, corpus=args.corpus)
 
 
-NO_ANSWER = "the reports seem not to answer this question; the closest passages follow"
+NO_ANSWER = ("the reports seem not to answer this question; the closest passages follow, "
+             "‹ › marking the sentence nearest the question, not an answer")
 
 
 def cmd_ask(args) -> int:
@@ -182,18 +183,20 @@ def cmd_ask(args) -> int:
         print(f"{f.year}: {f.as_written} ({f.label}), {f.citation}")
     for rank, p in enumerate(passages, 1):
         print(f"\n{rank}. {p.citation}")
-        print(_marked(p.chunk.text, p.highlights))
+        print(_marked(p.chunk.text, p.highlights, answers=not answer.no_answer))
         if args.why:
             print(f"   why: {json.dumps({**p.why, 'score': round(p.score, 4)}, ensure_ascii=False)}")
     return 0
 
 
-def _marked(text: str, spans: list[tuple[int, int]]) -> str:
-    """The passage with the answering part between » and «, bold where the terminal allows."""
+def _marked(text: str, spans: list[tuple[int, int]], answers: bool = True) -> str:
+    """The passage with the answering part between » and «, bold where the terminal allows; where
+    nothing answers, the nearest sentence between ‹ and ›, not bold."""
     from .render import pieces
 
-    bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("", "")
-    out = "".join(f"»{bold}{p}{plain}«" if lit else p for p, lit in pieces(text, spans))
+    bold, plain = ("\033[1m", "\033[0m") if sys.stdout.isatty() and answers else ("", "")
+    opens, closes = ("»", "«") if answers else ("‹", "›")
+    out = "".join(f"{opens}{bold}{p}{plain}{closes}" if lit else p for p, lit in pieces(text, spans))
     return "   " + out.replace("\n", "\n   ")
 
 

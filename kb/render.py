@@ -37,18 +37,22 @@ def pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
     return [(piece, lit) for piece, lit in out if piece]
 
 
-def marked(text: str, spans: list[tuple[int, int]]) -> str:
+ANSWER_MARK = "orange"  # the colour of a marked answer
+CLOSEST_MARK = "gray"  # of the closest sentence when the reports seem not to answer: no answer's colour
+
+
+def marked(text: str, spans: list[tuple[int, int]], colour: str = ANSWER_MARK) -> str:
     """The text as Markdown with the spans highlighted; built from escaped pieces only."""
-    return "".join(highlighted(p) if lit else md_escape(p) for p, lit in pieces(text, spans))
+    return "".join(highlighted(p, colour) if lit else md_escape(p) for p, lit in pieces(text, spans))
 
 
-def highlighted(piece: str) -> str:
+def highlighted(piece: str, colour: str = ANSWER_MARK) -> str:
     """A highlighted piece, each line marked on its own: a mark that spans a line or paragraph
     break is not Markdown any more and shows as raw `[** ... **]`. Spaces stay outside the marks."""
     out = []
     for part in re.split(r"(\s*\n\s*)", piece):
         lead, core, trail = re.fullmatch(r"(\s*)(.*?)(\s*)", part, re.S).groups()
-        out.append(md_escape(lead) + (f":orange-background[**{md_escape(core)}**]" if core else "") + md_escape(trail))
+        out.append(md_escape(lead) + (f":{colour}-background[**{md_escape(core)}**]" if core else "") + md_escape(trail))
     return "".join(out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.cite import display_text
-from kb.render import marked, md_escape, pieces
+from kb.render import ANSWER_MARK, CLOSEST_MARK, marked, md_escape, pieces
 from kb.tables import Table, pasteable_quote, tables
 from kb.units import RankedList, ranked_lists
 
@@ -35,28 +35,28 @@ def segments(text: str) -> list[tuple[str, int, int, Table | RankedList | None]]
     return out
 
 
-def show_passage(text: str, spans: list[tuple[int, int]]) -> None:
+def show_passage(text: str, spans: list[tuple[int, int]], colour: str = ANSWER_MARK) -> None:
     """The passage as one Markdown element: prose clean with the answer highlighted; each table under
     its title as a Markdown table of its years (a top-N list's of its own columns), the answering row
     marked in it; a table that will not lay out as lines of text. One light element, not a grid per
     table: a browser draws a card at a fraction of the work a canvas grid (st.dataframe) takes, which
-    eight users on one machine feel."""
+    eight users on one machine feel. `colour`: the marks' (CLOSEST_MARK where nothing answers)."""
     parts = []
     for kind, start, end, what in segments(text):
         local = [(max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start]
         laid_out = (grid(text, what, spans) if kind == "table"
                     else ranked_grid(what, spans) if kind == "ranked" else None)
         if laid_out:
-            parts.append(grid_markdown(laid_out))
+            parts.append(grid_markdown(laid_out, colour))
         elif kind in ("table", "ranked"):
-            parts.append("  \n".join(clean_marked(*line) for line in _lines(text[start:end], local) if line[0].strip()))
+            parts.append("  \n".join(clean_marked(*line, colour) for line in _lines(text[start:end], local) if line[0].strip()))
         elif text[start:end].strip():
-            parts.append(clean_marked(text[start:end], local))
+            parts.append(clean_marked(text[start:end], local, colour))
     if parts:
         st.markdown("\n\n".join(p for p in parts if p))
 
 
-def grid_markdown(table) -> str:
+def grid_markdown(table, colour: str = ANSWER_MARK) -> str:
     """The title in bold above a Markdown table: a column that points at the answering row (when one
     answers), the row names, the years as column names; the answering row's cells highlighted.
     Every cell escaped."""
@@ -64,13 +64,13 @@ def grid_markdown(table) -> str:
 
     def cell(text: str, hit: bool) -> str:
         shown = md_escape(display_text(text)).replace("\n", " ")
-        return f":orange-background[**{shown}**]" if hit and shown else shown
+        return f":{colour}-background[**{shown}**]" if hit and shown else shown
 
     header = [md_escape(table.title or t["row"]), *map(md_escape, table.columns)]
     rows = [[cell(name, hit), *(cell(c, hit) for c in cells)] for name, cells, hit in table.body]
     align = ["---", *["--:"] * len(table.columns)]
     if any(hit for *_, hit in table.body):  # the pointer column only where a row answers
-        header, align = [t["answer_row"], *header], [":-:", *align]
+        header, align = [t["answer_row" if colour == ANSWER_MARK else "closest_row"], *header], [":-:", *align]
         rows = [["◀" if hit else "", *row] for row, (*_, hit) in zip(rows, table.body)]
     lines = ["| " + " | ".join(r) + " |" for r in [header, align, *rows]]
     title = f"**{md_escape(table.title)}**\n\n" if table.title else ""
@@ -87,11 +87,11 @@ def _lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, list[tupl
     return out
 
 
-def clean_marked(text: str, spans: list[tuple[int, int]]) -> str:
+def clean_marked(text: str, spans: list[tuple[int, int]], colour: str = ANSWER_MARK) -> str:
     """The text as escaped Markdown with the spans highlighted, each piece cleaned for reading."""
     parts = [(_keep_edges(p, display_text(p)), lit) for p, lit in pieces(text, spans)]
     joined = "".join(p for p, _ in parts)
-    return marked(joined, _spans_of(parts)).strip()
+    return marked(joined, _spans_of(parts), colour).strip()
 
 
 def _keep_edges(raw: str, clean: str) -> str:
@@ -118,14 +118,16 @@ def quote_text(kb, passage) -> str:
     return f"“{pasteable_quote(passage)}” ({cite(kb, passage.chunk)})"
 
 
-def card(kb, passage, key: str) -> None:
+def card(kb, passage, key: str, answers: bool = True) -> None:
+    """One result. `answers` False when the reports seem not to answer the question: its marked
+    sentence is only the nearest, marked grey and quoted as such, not as an answer."""
     t = words()
     c = passage.chunk
     # The key gives the card a stable class (st-key-card-<key>) a browser can wait for.
     with st.container(border=True, key=f"card-{key}"):
         st.markdown(f"**{md_escape(cite(kb, c))}**")
-        show_passage(c.text, passage.highlights)
-        st.caption(t["copy"])
+        show_passage(c.text, passage.highlights, ANSWER_MARK if answers else CLOSEST_MARK)
+        st.caption(t["copy" if answers else "copy_closest"])
         st.code(quote_text(kb, passage), language=None, wrap_lines=True)
         with st.container(horizontal=True, vertical_alignment="center"):  # one row, not three column blocks
             st.page_link(CONTEXT_PAGE, label=t["context"], query_params=context_params(c), width="content")

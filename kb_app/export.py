@@ -23,9 +23,10 @@ def file_stem(question: str, limit: int = 60) -> str:
     return f"kb-{slug or 'vraag'}"
 
 
-def export_markdown(kb, question: str, rows: list) -> str:
-    """Plain Markdown a reader can paste anywhere: no backslash escapes; the text is the reports'."""
-    lines = [f"# {' '.join(question.split())}", ""]
+def export_markdown(kb, question: str, rows: list, note: str = "") -> str:
+    """Plain Markdown a reader can paste anywhere: no backslash escapes; the text is the reports'.
+    `note`, in italics under the question: that the reports seem not to answer it."""
+    lines = [f"# {' '.join(question.split())}", "", *([f"*{note}*", ""] if note else [])]
     last = None
     for label, passage in rows:
         if label != question and label != last:
@@ -45,11 +46,11 @@ def export_csv(kb, rows: list) -> str:
     return out.getvalue()
 
 
-def export_buttons(kb, question: str, rows: list) -> None:
+def export_buttons(kb, question: str, rows: list, note: str = "") -> None:
     t = words()
     stem = file_stem(question)
     with st.container(horizontal=True, vertical_alignment="center"):  # buttons as wide as their labels
         st.caption(f"{t['export']}:", width="content")
-        st.download_button("Markdown", export_markdown(kb, question, rows), f"{stem}.md", "text/markdown",
+        st.download_button("Markdown", export_markdown(kb, question, rows, note), f"{stem}.md", "text/markdown",
                            width="content", key=f"export-md-{stem}")
         st.download_button("CSV", export_csv(kb, rows), f"{stem}.csv", "text/csv", width="content", key=f"export-csv-{stem}")

@@ -404,8 +404,12 @@ def test_a_question_the_reports_do_not_answer_is_said_so_above_the_passages(app)
     assert not app.exception
     assert any("De rapporten lijken deze vraag niet te beantwoorden" in w.value for w in app.warning)
     assert cards(app)  # the closest passages still follow
+    shown = all_markdown(app)  # their nearest sentences marked grey and quoted as no answer, never as answers
+    assert ":gray-background[" in shown and ":orange-background[" not in shown
+    assert any("geen antwoord" in c.value for c in app.caption) and not any("Citaat om" in c.value for c in app.caption)
     app.text_input(key="q").input("tijdige afhandeling klachten 2012").run()
     assert not any("niet te beantwoorden" in w.value for w in app.warning)
+    assert ":orange-background[" in all_markdown(app) and ":gray-background[" not in all_markdown(app)
 
 
 MARK = re.compile(r":orange-background\[\*\*(.*?)\*\*\]", re.S)
@@ -632,6 +636,8 @@ def test_export_is_plain_markdown_with_full_citations_named_after_the_question(s
     text = export_markdown(slice_kb, "tijdige afhandeling klachten 2012", [("q", p) for p in passages])
     assert "\\" not in text and text.startswith("# tijdige afhandeling klachten 2012")
     assert "(De IND belicht: Jaarresultaten 2012 (Immigratie- en Naturalisatiedienst, 2013), sectie " in text
+    declined = export_markdown(slice_kb, "paspoort", [("paspoort", p) for p in passages], note="Geen antwoord.")
+    assert declined.startswith("# paspoort\n\n*Geen antwoord.*\n\n> “")  # what a reader must know, above the quotes
 
 
 def test_csv_export_quotes_a_table_row_readably_with_its_citation(slice_kb):

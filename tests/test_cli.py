@@ -139,6 +139,7 @@ def test_ask_json_says_whether_the_reports_answer_and_carries_the_facts(slice_pa
     assert main(["--corpus", str(corpus), "--index", str(index), "ask", "Hoeveel kost een paspoort bij de gemeente?"]) == 0
     text = capsys.readouterr().out
     assert text.startswith("the reports seem not to answer this question") and "1." in text
+    assert "‹" in text and "»" not in text  # the nearest sentence, not marked as an answer
 
 
 def test_a_reader_that_goes_away_ends_kb_quietly(slice_paths):

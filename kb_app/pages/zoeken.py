@@ -70,9 +70,9 @@ def results(kb, question: str, years: list[int], docs: list[str], k: int, t: dic
         facts_box(kb, answer.facts, t)
     export_slot = st.container()  # above the cards on the page, filled after them: the first card goes out first
     for i, passage in enumerate(answer.passages):
-        card(kb, passage, key=f"r{i}")
+        card(kb, passage, key=f"r{i}", answers=not answer.no_answer)
     with export_slot:
-        export_buttons(kb, question, [(question, p) for p in answer.passages])
+        export_buttons(kb, question, [(question, p) for p in answer.passages], t["export_no_answer"] if answer.no_answer else "")
 
 
 def main() -> None:
