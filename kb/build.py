@@ -25,7 +25,8 @@ SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_t
                             "a sentence keeps its closing quote mark; a table's rows running into prose are rows, "
                             "and so is a news item's dated title",
             "headings": "a torn table's labels, down to its year header, are no headings; nor a line ending in a function "
-                        "word; a title ending in '&' goes on on the next line",
+                        "word; a title ending in '&' goes on on the next line; a web reference ('Zie https://...') "
+                        "or a signature ('R.J.T. van Lint') is none",
             "cleaning": "broken ligatures joined, a bare one too ('fi let', '2.946 ft e')"}
 
 

@@ -36,6 +36,9 @@ _BLOCK_SPLIT = re.compile(r"\n[ \t]*\n")
 _TABLE_HEADER = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý &'’/-]+(?:[ \t]+(?:19|20)\d\d)+\s*$")  # "KLACHTEN 2016 2015"
 _FUNCTION_WORDS = frozenset(STOPWORDS_DUTCH)
 _DATED = re.compile(r"\d{1,2}/\d{1,2}\s+\w")  # timeline entries: "18/4 Inzet NL-experts"
+# Short lines that stand alone like a heading but are none: a reference to a web page ("Zie
+# https://www.easo.europa.eu/") and a signature's name with initials ("R.J.T. van Lint").
+_NOT_A_HEADING = re.compile(r"(?:Zie|See)\b|.*(?:://|\bwww\.)|(?:[A-Z]\.){1,4}\s*(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+$")
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,12 @@ def is_table_line(line: str) -> bool:
     return len(s) <= 100 and bool(_ROW_END.search(s)) and not s.endswith(".")
 
 
+def is_contents(text: str) -> bool:
+    """A table of contents: most of its lines are a title and a page number ("Voorwoord<TAB>4")."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    return len(lines) >= 3 and 2 * len(_TOC_LINE.findall(text)) > len(lines)
+
+
 def is_numeric_line(line: str) -> bool:
     return bool(line.strip()) and bool(_NUMERIC_LINE.match(line))
 
@@ -78,7 +87,7 @@ def looks_like_heading(line: str, prev: str, nxt: str, max_len: int = 70) -> boo
         return False
     if not (s[0].isupper() or dated) or len(s.split()) > (12 if dated else 8):
         return False
-    if s.split()[-1].lower() in _FUNCTION_WORDS:  # a sentence wrapped at a line end: "De plannen die ... gemaakt om"
+    if s.split()[-1].lower() in _FUNCTION_WORDS or _NOT_A_HEADING.match(s):  # wrapped: "De plannen die ... gemaakt om"
         return False
     prev_s, next_s = prev.strip(), nxt.strip()
     standalone = not prev_s or prev_s[-1] in ".!?:”\"’'" or prev_s == prev_s.upper()

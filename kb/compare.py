@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .answer import asked, highlight
+from .chunk import is_contents
 from .lexical import stem, tokenize, word_terms, words
 from .lexicon import split_compound
 from .pipeline import KnowledgeBase, check_question
@@ -49,13 +50,14 @@ def speaks_of(chunk_terms: set[str], needs: list[tuple[str, tuple[str, ...]]]) -
 def compare(kb: KnowledgeBase, topic: str, per_year: int = 3) -> list[YearSummary]:
     """One summary per report year, oldest first; a year that does not speak of it has no passages.
 
-    Only passages that speak of the topic are shown, best first by meaning (dense score)."""
+    Only passages that speak of the topic are shown, best first by meaning (dense score). A table
+    of contents does not count: it names the chapter that speaks of the topic, which counts itself."""
     topic = check_question(topic)
     needs = topic_requirements(topic)
     terms = tokenize(topic) + [p for _, parts in needs for p in parts]
     rows: dict[int, list[int]] = {}
     for row, chunk_terms in enumerate(kb.chunk_terms):
-        if speaks_of(chunk_terms, needs):
+        if speaks_of(chunk_terms, needs) and not is_contents(kb.index.chunks[row].text):
             rows.setdefault(kb.index.chunks[row].year, []).append(row)
     speaking = sorted(r for year_rows in rows.values() for r in year_rows)
     dense = dict(zip(speaking, kb.index.dense_scores(kb.embedder.embed_query(topic), speaking).tolist()))

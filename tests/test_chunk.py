@@ -36,6 +36,13 @@ def test_plain_text_headings_in_the_2011_report():
     assert {"Klachten", "Klanttevredenheidsonderzoek", "Aanmeldbalie Ter Apel"} <= sections
 
 
+def test_a_web_reference_or_a_signature_is_no_section():
+    sections = {c.section for d in ("ind-jaarverslag-2011", "ind-jaarverslag-2016") for c in chunks_of(d)}
+    assert not [s for s in sections if "http" in s or "Zie " in s or "van Lint" in s]
+    assert {"EASO", "Caribisch Nederland"} <= sections  # a short or capitalised heading stays one
+    assert [h.title for h in find_headings("Tekst.\n\nZie https://www.ind.nl/\n\nMeer tekst.\n\nNieuwe kop\nTekst.")] == ["Nieuwe kop"]
+
+
 def test_torn_2011_table_keeps_labels_values_and_title_together():
     table = [c for c in chunks_of("ind-jaarverslag-2011") if "Tijdige afhandeling klachten" in c.text]
     assert len(table) == 1

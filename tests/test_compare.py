@@ -4,6 +4,7 @@ import json
 import pytest
 
 from kb.cli import main
+from kb.chunk import is_contents
 from kb.compare import compare, speaks_of, topic_requirements
 from kb.lexical import tokenize
 
@@ -31,6 +32,14 @@ def test_dwangsommen_across_the_years(full_kb):
         assert by_year[year].mentions >= 1 and by_year[year].passages
         assert all("dwangsom" in p.chunk.text.lower() and p.chunk.year == year for p in by_year[year].passages)
     assert by_year[2022].mentions == 0 and by_year[2022].passages == []
+    everywhere = compare(full_kb, "dwangsommen", per_year=50)  # a contents list names the chapter, it does not speak
+    assert not [p for s in everywhere for p in s.passages if "Voorwoord\t4" in p.chunk.text]
+    assert sum(s.mentions for s in everywhere) == sum(len(s.passages) for s in everywhere)
+
+
+def test_a_table_of_contents_is_known_as_one():
+    assert is_contents("ONDERWERPEN\n\nVoorwoord\t4\nBeleid wordt ingewikkelder\t9\nDwangsomzaken nemen toe\t14\n")
+    assert not is_contents("Klachten\t2011\t2012\n• Aanbod klachten\t4.440\t4.750\n• Tijdig\t91%\t83%\n")
 
 
 @pytest.mark.slow
