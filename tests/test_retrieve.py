@@ -33,6 +33,15 @@ def test_a_report_covering_the_asked_year_counts_whether_or_not_it_prints_it():
     assert year_match(Chunk("c", "d", "t", 2022, "", None, 0, 1, "x", years=(2016,)), (2021,), (2016,)) == 0.5
 
 
+def test_a_year_a_report_only_compares_with_counts_as_a_printed_one():
+    # the 2012 report's tables have a 2011 column; a question about 2011 is about the 2011 report
+    report_2012 = Chunk("c", "d", "t", 2012, "", None, 0, 1, "Net als in 2011 ...", years=(2011,))
+    report_2011 = Chunk("c", "d", "t", 2011, "", None, 0, 1, "x", years=())
+    assert year_match(report_2011, (2011, 2010), (2011,)) == 1.0
+    assert year_match(report_2012, (2012, 2011), (2011,)) == year_match(report_2012, (2012,), (2011,)) == 0.5
+    assert year_match(report_2012, (2012, 2011), (2012,)) == 1.0
+
+
 def test_year_in_a_question_is_a_hint_not_a_bm25_term():
     query = make_query("tijdige afhandeling klachten 2012", np.zeros(4, dtype=np.float32))
     assert query.years == (2012,) and "2012" not in query.terms and "klacht" in query.terms
