@@ -304,8 +304,8 @@ def _verify_file(args) -> int:
         print(json.dumps({"file": str(args.file), **article_json(verdicts)}, ensure_ascii=False, indent=1))
         return 0
     for n, row in enumerate((sentence_row(v) for v in verdicts), 1):
-        print(f"{n:>3}. {row['verdict']:<10} {row['sentence'][:100]}")
-        for label in ("checked", "changes", "citation"):
+        print(f"{n:>3}. {row['verdict']:<10} {row['sentence'][:100]}")  # not_found: not found as a quote
+        for label in ("checked", "changes", "citation", "nearest"):
             if row[label] and row[label] != row["sentence"]:
                 print(f"{'':16}{label}: {row[label]}")
     totals = article_json(verdicts)["totals"]

@@ -8,15 +8,17 @@ import io
 
 from .records import Passage
 from .render import csv_cell, md_escape
+from .tables import pasteable_quote
 from .verdict import Change
 from .verify import Verdict
 
 VERDICTS = ("exact", "equivalent", "altered", "partial", "not_found")
 VERDICT_WORDS = {
+    # "not found" says only that the words are not the reports': a claim in other words may be there
     "nl": {"exact": "woordelijk", "equivalent": "gelijkwaardig", "altered": "gewijzigd", "partial": "gedeeltelijk",
-           "not_found": "niet gevonden"},
+           "not_found": "niet als citaat gevonden"},
     "en": {"exact": "exact", "equivalent": "equivalent", "altered": "altered", "partial": "partial",
-           "not_found": "not found"},
+           "not_found": "not found as a quote"},
 }
 
 
@@ -64,14 +66,23 @@ def citation_of(v: Verdict) -> str:
     return passage.citation if passage else ""
 
 
+def nearest(v: Verdict, cite=lambda p: p.citation) -> str:
+    """For a sentence not found as a quote, the closest passage's marked words and citation
+    (`cite(passage)`): where a reader checks a claim made in other words ("" when there is none)."""
+    if v.verdict != "not_found" or not v.closest:
+        return ""
+    return f"‘{pasteable_quote(v.closest[0])}’ ({cite(v.closest[0])})"
+
+
 def sentence_row(v: Verdict, lang: str = "en") -> dict:
-    """One row of an article check: sentence, verdict, changes in plain words, citation."""
+    """One row of an article check: sentence, verdict, changes in plain words, citation, and for a
+    sentence not found as a quote its nearest passage."""
     changes = [change_words(c, lang) for c in v.changes]
     if v.verdict == "partial":
         changes += [("weggelaten: " if lang == "nl" else "left out: ") + " ".join(v.omitted)] if v.omitted else []
         changes += [("ook uit: " if lang == "nl" else "also from: ") + p.citation for p in v.parts]
     return {"sentence": v.text, "checked": v.checked, "verdict": v.verdict, "changes": "; ".join(changes),
-            "citation": citation_of(v)}
+            "citation": citation_of(v), "nearest": nearest(v)}
 
 
 def _wrapped(piece: str, style: str) -> str:
@@ -104,18 +115,19 @@ def article_json(verdicts: list[Verdict]) -> dict:
     """The object of `kb verify --file --json`: a row per checked sentence, and the totals."""
     rows = [{"sentence": v.text, "checked": v.checked or v.text, "verdict": v.verdict, "found": v.found,
              "score": round(v.score, 4), "changes": [change_json(c) for c in v.changes], "omitted": v.omitted,
-             "citation": citation_of(v), "parts": [p.citation for p in v.parts]} for v in verdicts]
+             "citation": citation_of(v), "parts": [p.citation for p in v.parts], "nearest": nearest(v)} for v in verdicts]
     return {"sentences": rows, "totals": {k: sum(v.verdict == k for v in verdicts) for k in VERDICTS}}
 
 
 def article_csv(verdicts: list[Verdict], lang: str = "nl") -> str:
-    """An article check as CSV: sentence, words checked, verdict, changes, citation."""
+    """An article check as CSV: sentence, words checked, verdict, changes, citation, nearest passage."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["sentence", "checked", "verdict", "changes", "citation"])
+    columns = ("sentence", "checked", "verdict", "changes", "citation", "nearest")
+    writer.writerow(columns)
     for v in verdicts:
         row = sentence_row(v, lang)
-        writer.writerow([csv_cell(row[k]) for k in ("sentence", "checked", "verdict", "changes", "citation")])
+        writer.writerow([csv_cell(row[k]) for k in columns])
     return out.getvalue()
 
 

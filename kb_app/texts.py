@@ -126,20 +126,23 @@ VERIFY_WORDS = {
            "(hoofdletters, schrijfwijze van getallen, leestekens, een lidwoord)",
            "altered": "Gewijzigd: het rapport zegt hier iets anders", "source": "Wat het rapport zegt",
            "partial": "Gedeeltelijk: de woorden staan in de rapporten, maar niet als één passage",
-           "left_out": "Weggelaten woorden", "also_from": "Ook uit", "not_found": "Niet gevonden in de rapporten",
+           "left_out": "Weggelaten woorden", "also_from": "Ook uit", "not_found": "Niet als citaat in de rapporten gevonden: zo staat het er niet. In andere woorden kan het er "
+           "wel staan; zie de passages die er het dichtst bij komen",
            "translation": "Dit lijkt Engels. Een vertaling is geen citaat; de gemarkeerde zin hieronder kan de "
            "Nederlandse bron zijn.",
            "columns": {"sentence": "Zin", "verdict": "Oordeel", "changes": "Wijzigingen", "citation": "Bron",
-                       "checked": "Gecontroleerde woorden"}},
+                       "checked": "Gecontroleerde woorden",
+                       "nearest": "Niet als citaat gevonden: de passage die er het dichtst bij komt (dezelfde bewering?)"}},
     "en": {"one": "One quote", "article": "Whole text", "check": "Check",
            "article_text": "Text or article, to check sentence by sentence",
            "exact": "Found, word for word", "equivalent": "Found; the differences are of form only "
            "(case, how numbers are written, punctuation, an article)",
            "altered": "Altered: the report says something else here", "source": "What the report says",
            "partial": "Partial: the words are in the reports, but not as one passage",
-           "left_out": "Words left out", "also_from": "Also from", "not_found": "Not found in the reports",
+           "left_out": "Words left out", "also_from": "Also from", "not_found": "Not found as a quote in the reports: they do not say it in these words. In other words they "
+           "may; see the passages closest to it",
            "translation": "This reads as English. A translation is not a quote; the marked sentence below may be "
            "the Dutch source.",
            "columns": {"sentence": "Sentence", "verdict": "Verdict", "changes": "Changes", "citation": "Source",
-                       "checked": "Words checked"}},
+                       "checked": "Words checked", "nearest": "Not found as a quote: the closest passage (the same claim?)"}},
 }

@@ -317,14 +317,14 @@ def test_verify_page_shows_a_dropped_word_as_partial(app):
 
 def test_verify_page_reports_text_that_is_not_there(app):
     verify_quote(app, "Het kabinet heft de IND op [x](javascript:alert(1)) en $5 en $6.")
-    assert app.error and "Niet gevonden" in app.error[0].value
+    assert app.error and "Niet als citaat in de rapporten gevonden" in app.error[0].value
     for m in app.markdown:
         assert "](javascript" not in m.value
 
 
 def test_verify_page_says_an_english_text_may_be_a_translation(app):
     verify_quote(app, "The absolute number of complaints rose from 2,793 in 2010 to 4,440 in 2011.")
-    assert app.error and "Niet gevonden" in app.error[0].value
+    assert app.error and "Niet als citaat" in app.error[0].value
     assert app.info and "vertaling is geen citaat" in app.info[0].value
 
 
@@ -336,9 +336,22 @@ def test_verify_page_checks_a_whole_text_sentence_by_sentence(app):
     app.button(key="verify-article-go").click().run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert list(table["verdict"]) == ["niet gevonden", "🟢 woordelijk", "🟠 gewijzigd"]
+    assert list(table["verdict"]) == ["niet als citaat gevonden", "🟢 woordelijk", "🟠 gewijzigd"]
     assert list(table["changes"]) == ["", "", "Richting of vergelijking: het rapport zegt ‘gestegen’, uw tekst ‘gedaald’"]
     assert table["citation"][1].startswith("IND Jaarverslag 2011 (Immigratie") and table["citation"][0] == ""
+    # a sentence not there as a quote points to the closest passage, where a claim in other words is checked
+    assert table["nearest"][0].startswith("‘") and "sectie" in table["nearest"][0] and table["nearest"][1] == ""
+
+
+def test_a_claim_in_other_words_points_to_the_passage_that_makes_it(slice_kb):
+    from kb.verdict_view import article_csv
+    claim, made_up = slice_kb.verify_text("In 2012 werd 83 procent van de klachten op tijd afgehandeld. "
+                                          "Het kabinet heft de IND in 2030 op.")
+    assert claim.verdict == "not_found" and claim.closest  # not the reports' words, but their claim
+    assert claim.closest[0].chunk.year == 2012 and "83%" in claim.closest[0].chunk.text
+    assert made_up.verdict == "not_found"  # a made-up claim gets a nearest passage too: the reader judges
+    header, first, _ = article_csv([claim, made_up]).splitlines()
+    assert header.endswith(",nearest") and "Jaarresultaten 2012" in first
 
 
 @pytest.mark.parametrize("name, stored", [

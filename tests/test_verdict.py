@@ -127,4 +127,4 @@ def test_the_changed_words_are_struck_through_inside_the_marked_quote():
 
 def test_an_article_csv_neutralises_formulas():
     v = Verdict("=1+1 zei de IND", False, False, 0.0, None, [])
-    assert article_csv([v]).splitlines()[1] == "'=1+1 zei de IND,,not_found,,"
+    assert article_csv([v]).splitlines()[1] == "'=1+1 zei de IND,,not_found,,,"

@@ -5,7 +5,7 @@ import streamlit as st
 
 from kb.errors import KbError
 from kb.render import md_escape
-from kb.verdict_view import VERDICT_WORDS, article_table, change_words, source_markdown
+from kb.verdict_view import VERDICT_WORDS, article_table, change_words, nearest, source_markdown
 
 from kb_app.cards import card, quote_text
 from kb_app.common import cite, from_url, keep_in_url, lang, number, open_kb, say_error, words
@@ -80,6 +80,7 @@ def verify_article(kb, w: dict) -> str:
     for row, v in zip(rows, verdicts):
         passage = v.match or v.source
         row["citation"] = cite(kb, passage.chunk) if passage else ""
+        row["nearest"] = nearest(v, lambda p: cite(kb, p.chunk))  # in the interface's language, as the citation
     st.dataframe(rows, hide_index=True, column_order=list(w["columns"]), column_config=w["columns"])
     return text
 
