@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bm25s.stopwords import STOPWORDS_DUTCH
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from .cite import DATED_ENTRY, MONTHS
 from .lexicon import word_score
 from .records import Chunk, Document
 
@@ -38,7 +39,8 @@ _FUNCTION_WORDS = frozenset(STOPWORDS_DUTCH)
 _DATED = re.compile(r"\d{1,2}/\d{1,2}\s+\w")  # timeline entries: "18/4 Inzet NL-experts"
 # Short lines that stand alone like a heading but are none: a reference to a web page ("Zie
 # https://www.easo.europa.eu/") and a signature's name with initials ("R.J.T. van Lint").
-_NOT_A_HEADING = re.compile(r"(?:Zie|See)\b|.*(?:://|\bwww\.)|(?:[A-Z]\.){1,4}\s*(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+$")
+_SIGNATURE = r"(?:[A-Z]\.){1,4}\s*(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+$"
+_NOT_A_HEADING = re.compile(rf"(?:Zie|See)\b|.*(?:://|\bwww\.)|{_SIGNATURE}")
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def find_headings(text: str) -> list[Heading]:
     md = [Heading(m.start(), len(m.group(1)), m.group(2).strip()) for m in _MD_HEADING.finditer(text)]
     if md:
         return md
-    toc = {m.group(1).strip() for m in _TOC_LINE.finditer(text)}
+    toc = {toc_key(m.group(1)) for m in _TOC_LINE.finditer(text)}
     headings = []
     pos = 0
     lines = text.split("\n")
@@ -106,18 +108,33 @@ def find_headings(text: str) -> list[Heading]:
     for i, line in enumerate(lines):
         s = line.strip()
         if toc:
-            if s in toc and "\t" not in line:
+            if toc_key(s) in toc and "\t" not in line:
                 headings.append(Heading(pos, 1, s))
             elif _CAPS_LINE.match(line) and not is_table_line(s):
                 headings.append(Heading(pos, 2, s))
         else:
-            prev = _nearest(lines, i, -1)
+            prev = "" if _signed_above(lines, i) else _nearest(lines, i, -1)  # a signature ends what came before
             nxt = _nearest(lines, i, +1)
-            if looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(_nearest(lines, i, -1, True),
-                                                                                   _following(lines, i)):
+            role = i > 0 and re.match(_SIGNATURE, lines[i - 1].strip())  # under the signer's name: "Hoofddirecteur IND"
+            if not role and looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(
+                    _nearest(lines, i, -1, True), _following(lines, i)):
                 headings.append(Heading(pos, 1, continued_title(s, _following(lines, i))))
         pos += len(line) + 1
     return headings
+
+
+def _signed_above(lines: list[str], i: int) -> bool:
+    """Whether a signature's name and the role under it stand right above line i ("R.J.T. van
+    Lint" / "Hoofddirecteur IND"): the foreword ends there, and the next chapter's title follows
+    with no full stop before it."""
+    return i >= 2 and bool(lines[i - 1].strip()) and re.match(_SIGNATURE, lines[i - 2].strip()) is not None
+
+
+def toc_key(title: str) -> tuple[str, ...]:
+    """A title's words without the function words: a contents list may word a chapter's title a
+    little shorter than the chapter does ("Onbedoelde effecten wet- en regelgeving" for
+    "Onbedoelde effecten van wet- en regelgeving")."""
+    return tuple(w for w in re.findall(r"\w+", title.lower()) if w not in _FUNCTION_WORDS)
 
 
 def continued_title(title: str, after: list[str]) -> str:
@@ -284,8 +301,20 @@ def chunk_document(doc: Document, size: int = CHUNK_SIZE) -> list[Chunk]:
         for start, end in pack_units(doc.text, section_units(doc.text, sec.start, sec.end), size):
             page = bisect.bisect_right(doc.page_starts, start) if doc.page_starts else None
             body = doc.text[start:end]
+            item = news_item(doc.text, sec, start, end)
             chunks.append(Chunk(
                 chunk_id=f"{meta.doc_id}:{start}-{end}", doc_id=meta.doc_id, title=meta.title,
-                year=meta.year, section=sec.path, page=page, start=start, end=end, text=body,
-                years=mentioned_years(body)))
+                year=meta.year, section=f"{sec.path} > {item}" if item else sec.path, page=page, start=start,
+                end=end, text=body, years=mentioned_years(body)))
     return chunks
+
+
+def news_item(text: str, sec: Section, start: int, end: int) -> str:
+    """Under a chronicle's month heading, the dated title of the news item a chunk stands in: the
+    last one at or before its start, else its first ("" elsewhere). A chunk in the middle of an
+    item ("Naturalisatiedag is oorspronkelijk ingevoerd ...") is cited by it, not by "December"."""
+    if sec.path.split(" > ")[-1].strip().lower() not in MONTHS:
+        return ""
+    before = [m for m in DATED_ENTRY.finditer(text, sec.start, start + 1)]
+    item = before[-1] if before else DATED_ENTRY.search(text, start, end)
+    return " ".join(item.group(0).split()) if item else ""

@@ -8,6 +8,8 @@ import re
 from .clean import _LIGATURE, _SUSPENDED
 from .lexicon import is_known
 
+# A chronicle's news item under its month's heading: "15/12  Naturalisatiedag voor de tiende keer" (day, title).
+DATED_ENTRY = re.compile(r"^[ \t]*(\d{1,2})/\d{1,2}(?:[ \t]*-[ \t]*\d{1,2}/\d{1,2})?[ \t]+(\S[^\n]{2,120}?)[ \t]*$", re.M)
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december", "january", "february", "march", "may", "june", "july", "august", "october")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")  # "[x](javascript:alert(1))" too
@@ -17,7 +19,6 @@ _EMPHASIS = re.compile(r"(?<![\w*_])([*_]{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*_])")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+", re.M)
 _INLINE_HYPHEN = re.compile(r"\b([a-zà-ÿ]+)- (?=([a-zà-ÿ]+)\b)")
 _TABLE_TITLE = re.compile(r"^([A-ZÀ-Ý][A-ZÀ-Ý &/-]{2,})(?:\s+(?:19|20)\d\d)+\s*$", re.M)
-_ENTRY = re.compile(r"^[ \t]*(\d{1,2})/\d{1,2}(?:[ \t]*-[ \t]*\d{1,2}/\d{1,2})?[ \t]+(\S[^\n]{2,120}?)[ \t]*$", re.M)
 WORDS = {"nl": {"section": "sectie", "before": "vóór de eerste kop", "table": "tabel",
                 "added": "toegevoegd door een gebruiker op {date}, geen publicatie van de IND"},
          "en": {"section": "section", "before": "before the first heading", "table": "table",
@@ -60,13 +61,18 @@ def one_paragraph(text: str) -> str:
 
 def section_label(section: str, text: str = "", year: int = 0, lang: str = "nl") -> str:
     """The section as words a reader can cite: no markup; a bare month heading (a chronicle's
-    "November") says nothing of the subject, so a table in it is named by its title, else the
+    "November") says nothing of the subject, so a table in it is named by its title, else by the
+    news item the passage stands in (its dated title, the last part of the section path, or else
+    the first in the text: "15 december 2016: Naturalisatiedag voor de tiende keer"), else the
     month gets its year ("november 2016")."""
     parts = [" ".join(plain(p).split()) for p in section.split(" > ")]
     parts = [p for p in parts if p]
+    item = DATED_ENTRY.match(parts[-1]) if len(parts) > 1 and parts[-2].lower() in MONTHS else None
+    if item:
+        parts.pop()
     if parts and parts[-1].lower() in MONTHS:
         title = _TABLE_TITLE.search(text)
-        entry = _ENTRY.search(text)
+        entry = item or DATED_ENTRY.search(text)
         month = parts.pop().lower()
         parts.append(f"{WORDS[lang]['table']} {title.group(1).strip().capitalize()}" if title
                      else _dated(entry, month, year) if entry and year else f"{month} {year}" if year else month)

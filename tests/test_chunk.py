@@ -43,6 +43,21 @@ def test_a_web_reference_or_a_signature_is_no_section():
     assert [h.title for h in find_headings("Tekst.\n\nZie https://www.ind.nl/\n\nMeer tekst.\n\nNieuwe kop\nTekst.")] == ["Nieuwe kop"]
 
 
+def test_a_chronicle_chunk_is_cited_by_its_news_item_not_its_month():
+    from kb.cite import section_label
+    later = [c for c in chunks_of("ind-jaarverslag-2016") if c.text.lstrip().startswith("Naturalisatiedag is oorspronkelijk")]
+    assert len(later) == 1  # the item's second chunk: its dated title stands in the chunk before
+    assert section_label(later[0].section, later[0].text, 2016) == "15 december 2016: Naturalisatiedag voor de tiende keer"
+
+
+def test_a_contents_list_title_meets_the_chapter_worded_longer_and_a_signature_ends_the_foreword():
+    sections = {c.section for c in chunks_of("ind-stand-van-de-uitvoering-2023")}
+    assert "Onbedoelde effecten van wet- en regelgeving > KNELPUNT IN HET KORT" in sections
+    first = [c for c in chunks_of("ind-jaarverslag-2011") if "De IND is dé toelatingsorganisatie" in c.text]
+    assert [c.section for c in first] == ["Instroom en beslissingen"]
+    assert not any("Hoofddirecteur" in c.section for c in chunks_of("ind-jaarverslag-2011"))
+
+
 def test_torn_2011_table_keeps_labels_values_and_title_together():
     table = [c for c in chunks_of("ind-jaarverslag-2011") if "Tijdige afhandeling klachten" in c.text]
     assert len(table) == 1
