@@ -130,14 +130,18 @@ def card(kb, passage, key: str, answers: bool = True) -> None:
         st.caption(t["copy" if answers else "copy_closest"])
         st.code(quote_text(kb, passage), language=None, wrap_lines=True)
         with st.container(horizontal=True, vertical_alignment="center"):  # one row, not three column blocks
-            st.page_link(CONTEXT_PAGE, label=t["context"], query_params=context_params(c), width="content")
+            st.page_link(CONTEXT_PAGE, label=t["context"], query_params=context_params(passage, answers), width="content")
             if passage.why:
                 with st.popover(t["why"]):
                     st.markdown(why_lines(passage.why))
 
 
-def context_params(chunk) -> dict:
-    return {"taal": lang(), "lees": chunk.doc_id, "van": str(chunk.start), "tot": str(chunk.end)}
+def context_params(passage, answers: bool = True) -> dict:
+    """The reader's address: the report, the passage's span and, where it answers, the marked
+    answer's spans in the report's text ("antwoord=1200-1310,1402-1460")."""
+    c = passage.chunk
+    marks = ",".join(f"{c.start + s}-{c.start + e}" for s, e in passage.highlights) if answers else ""
+    return {"taal": lang(), "lees": c.doc_id, "van": str(c.start), "tot": str(c.end), **({"antwoord": marks} if marks else {})}
 
 
 def why_lines(why: dict) -> str:

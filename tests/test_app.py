@@ -3,6 +3,7 @@ import os
 import re
 import shutil
 import time
+import urllib.parse
 
 import pytest
 import streamlit as st
@@ -219,7 +220,7 @@ def follow_context_link(at, n: int = 0):
     """Open the n-th card's "Lees in context" link as the browser would: its page with its query."""
     link = [p.proto for p in at.get("page_link") if p.proto.page == "lees"][n]
     at.query_params.clear()
-    at.query_params.update(dict(pair.split("=", 1) for pair in link.query_string.split("&")))
+    at.query_params.update(dict(urllib.parse.parse_qsl(link.query_string)))
     at.switch_page("kb_app/pages/lees.py").run()
     assert not at.exception
     return at
@@ -232,7 +233,13 @@ def test_read_in_context_shows_the_section_with_the_passage_marked(app):
     assert app.subheader and app.subheader[0].value.replace("\\", "") == (
         "IND Jaarverslag 2016 (Immigratie- en Naturalisatiedienst, 2017)")
     reader = app.get("iframe")[0].proto.srcdoc
-    assert "<mark id='passage'>" in reader and "scrollIntoView" in reader and "1.540" in reader
+    assert "<mark class='passage'" in reader and "scrollIntoView" in reader and "1.540" in reader
+    # the answer marked inside the passage, scrolled to; the section's heading shown once
+    answer = re.findall(r"<mark class='answer'(?: id='answer')?>(.*?)</mark>", reader, re.S)
+    assert answer[0] == "KLACHTEN 2016 2015" and "1.540" in answer[1] and "getElementById('answer')" in reader
+    assert reader.count("<h4>De cijfers</h4>") == 1 and "<p>De cijfers<br>" not in reader
+    for paragraph in re.findall(r"<p>(.*?)</p>", reader, re.S):  # a mark never crosses a paragraph: a browser ends it
+        assert paragraph.count("<mark") == paragraph.count("</mark>")
     assert "IND Jaarverslag 2016 › " in app.caption[0].value.replace("\\", "")  # the section path as breadcrumbs
     assert any("Terug naar de resultaten" in str(p.proto) for p in app.get("page_link"))
 
@@ -451,7 +458,10 @@ def test_read_in_context_shows_a_title_with_markup_literally_and_marks_across_pa
     assert "\\$x^2\\$" in heading and "](http" not in heading  # maths shown as text, the link as its words
     assert heading.replace("\\", "") == "IND Jaarverslag 2016 $x^2$ klik (Immigratie- en Naturalisatiedienst, 2017)"
     reader = at.get("iframe")[0].proto.srcdoc
-    assert reader.count("<mark id='passage'>") == 1 and "<script>alert" not in reader
+    assert reader.count("id='passage'") == 1 and "<script>alert" not in reader
+    at.query_params["antwoord"] = f"{chunk.start}-{chunk.end + 5},x-1,{chunk.start + 1}-{chunk.start}"  # not inside
+    at.switch_page("kb_app/pages/lees.py").run()
+    assert not at.exception and "class='answer'" not in at.get("iframe")[0].proto.srcdoc
 
 
 # Issue 13: the app a newsroom would choose.
