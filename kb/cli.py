@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 def _progress_bar():
     from tqdm import tqdm
 
-    bar = tqdm(total=0, unit="chunk", desc="embedding", file=sys.stderr, disable=None)
+    bar = tqdm(total=0, unit="char", unit_scale=True, desc="embedding", file=sys.stderr, disable=None)
 
     def update(done: int, total: int) -> None:
         bar.total = total

@@ -15,7 +15,7 @@ from .latent import Terms
 DEFAULT_MODEL = "multilingual-e5-small"
 BATCH = 16
 
-Progress = Callable[[int, int], None]  # (done, total)
+Progress = Callable[[int, int], None]  # (done, total), in characters of text embedded: the model's time goes by length
 
 
 class Embedder(ABC):
@@ -135,23 +135,25 @@ def embed_with_cache(embedder: Embedder, texts: list[str], cache: dict[str, np.n
 
 
 def missing(texts: list[str], cache: dict[str, np.ndarray]) -> int:
-    """How many distinct texts the cache does not hold yet (for one progress bar over several jobs)."""
-    return len({content_hash(t) for t in texts} - cache.keys())
+    """The characters of the distinct texts the cache does not hold yet (one progress bar over several jobs)."""
+    return sum(len(t) for k, t in {content_hash(t): t for t in texts}.items() if k not in cache)
 
 
 def fill_cache(compute: Callable[[list[str]], Iterable[np.ndarray]], texts: list[str], cache: dict[str, np.ndarray],
                progress: Progress | None = None) -> None:
-    """Compute a row for each text whose hash is not in `cache`, in batches, reporting (done, total)."""
+    """Compute a row for each text whose hash is not in `cache`, in batches, reporting (done, total)
+    in characters: a passage takes several sentences' time, so counting texts made the pace of
+    the first (passages) and of the next (sentences) differ eightfold, and the time left with it."""
     keys = [content_hash(t) for t in texts]
     todo = list(dict.fromkeys(k for k in keys if k not in cache))
     text_of = dict(zip(keys, texts))
-    done = 0
+    total, done = sum(len(text_of[k]) for k in todo), 0
     for batch in _batches(todo, BATCH):
         for key, row in zip(batch, compute([text_of[k] for k in batch])):
             cache[key] = row
-        done += len(batch)
+        done += sum(len(text_of[k]) for k in batch)
         if progress:
-            progress(done, len(todo))
+            progress(done, total)
 
 
 def _batches(items: list[str], size: int) -> Iterable[list[str]]:
