@@ -34,6 +34,9 @@ _HOW_MANY = re.compile(r"\b(hoeveel|hoe veel|aantal|percentage|welk deel|how man
 _SHARE = re.compile(r"\b(percentage|procent|welk deel|what share|which share|tijdig\w*)\b|%", re.I)
 
 
+WORDLIKE = 0.6  # the least share of a question's characters (spaces aside) that are letters or digits
+
+
 def check_question(question: str) -> str:
     """The question, trimmed; BadQuery when it is empty, absurdly long or has no words."""
     q = " ".join(strip_invisible(question).split())  # the embedder sees what BM25 sees
@@ -43,6 +46,9 @@ def check_question(question: str) -> str:
         raise BadQuery(f"the question is {len(q):,} characters long; keep it under {MAX_QUESTION:,}")
     if not any(ch.isalnum() for ch in q):
         raise BadQuery(f"the question '{q[:40]}' has no letters or digits; ask in words")
+    signs = [ch for ch in q if not ch.isspace()]
+    if sum(ch.isalnum() for ch in signs) < WORDLIKE * len(signs):  # "#$%^&*() <script>alert(1)</script> ░▒▓"
+        raise BadQuery(f"the question '{q[:40]}' is mostly symbols, not words; ask in words")
     return q
 
 

@@ -223,6 +223,7 @@ _DUTCH = [  # kb's English messages (the CLI's language) as the Dutch interface 
     (r"the question is empty", "De vraag is leeg; typ een paar woorden."),
     (r"the question is ([\d,.]+) characters long; keep it under ([\d,.]+)", "De vraag is {0} tekens lang; houd hem onder {1}."),
     (r"the question '(.*)' has no letters or digits", "De vraag ‘{0}’ bevat geen letters of cijfers; stel hem in woorden."),
+    (r"the question '(.*)' is mostly symbols", "De vraag ‘{0}’ bestaat vooral uit tekens, niet uit woorden; stel hem in woorden."),
     (r"the text is ([\d,.]+) characters long; verify at most ([\d,.]+)", "De tekst is {0} tekens lang; controleer er hoogstens {1} tegelijk."),
     (r"the text to verify has no words", "De tekst bevat geen woorden; plak de zin die u wilt controleren."),
     (r"^(.+?): not a readable PDF", "{0}: geen leesbare PDF (beschadigd of geen PDF)."),

@@ -500,6 +500,10 @@ def test_the_english_interface_speaks_english_kbs_messages_too(app):
     assert app.title[0].value == "Ask the IND reports" and app.multiselect[0].placeholder == "All years"
     app.text_input(key="q").input("?!?").run()
     assert "has no letters or digits" in app.warning[0].value
+    app.sidebar.radio[0].set_value("nl").run()
+    app.text_input(key="q").input("#$%^&*(){}[] <script>alert(1)</script> ░▒▓ 🙂 ¿¿ ;; DROP TABLE").run()
+    assert "bestaat vooral uit tekens" in app.warning[0].value and not cards(app)  # no confident answer to it
+    app.sidebar.radio[0].set_value("en").run()
     assert app.query_params["taal"] in ("en", ["en"])
 
 
