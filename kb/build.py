@@ -11,7 +11,7 @@ import numpy as np
 
 from .cache import load_cache, save_cache
 from .chunk import CHUNK_OVERLAP, CHUNK_SIZE, chunk_document, passage_text
-from .embed import Embedder, Progress, content_hash, embed_corpus, missing
+from .embed import Embedder, Progress, content_hash, embed_corpus
 from .errors import DamagedIndex, EmptyCorpus, IndexMissing, StaleIndex, UnreadableFile
 from .files import file_sha256
 from .index import check_fresh
@@ -27,7 +27,8 @@ SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_t
             "headings": "a torn table's labels, down to its year header, are no headings; nor a line ending in a function "
                         "word; a title ending in '&' goes on on the next line; a web reference ('Zie https://...') "
                         "or a signature ('R.J.T. van Lint') or its signer's role is none; a contents list's title meets the chapter's "
-                        "without its function words; a chronicle's chunk has its news item's dated title in its section",
+                        "without its function words; a chronicle's chunk has its news item's dated title in its section; "
+                        "title lines never make a chunk of their own",
             "cleaning": "broken ligatures joined, a bare one too ('fi let', '2.946 ft e')"}
 
 
@@ -110,7 +111,7 @@ def _build(corpus: Path, target, embedder: Embedder, progress: Progress | None) 
     unit_texts = [text for _, _, text in units]
     cache = load_cache(target.cache_root, embedder.name)
     latent_cache = load_cache(target.cache_root, latent_cache_name(embedder)) if embedder.latent_dim else {}
-    new = missing(texts, cache)
+    new = len({content_hash(t) for t in texts} - cache.keys())
     vectors, unit_vectors, latent = embed_corpus(embedder, texts, unit_texts, cache, latent_cache, progress)
     manifest = {"embedder": embedder.fingerprint, "settings": SETTINGS, "corpus": hashes,
                 "built": time.strftime("%Y-%m-%dT%H:%M:%S"), "skipped": dict(loaded.skipped)}

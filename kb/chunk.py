@@ -251,18 +251,28 @@ def _is_title(block: str) -> bool:
 
 
 def pack_units(text: str, units: list[tuple[int, int, bool]], size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
-    """Greedy packing of whole units into spans of at most `size`; long prose units are split."""
+    """Greedy packing of whole units into spans of at most `size`; long prose units are split. Title
+    lines never make a span of their own: they go with the text they head, past `size` if need be
+    (a chunk of three headings was retrieved and quoted as "### *Vernieuwen IV-landschap*")."""
     spans: list[tuple[int, int]] = []
     for u_start, u_end, table in units:
+        heads = bool(spans) and _can_extend(spans, u_start) and _titles_only(text[spans[-1][0]:spans[-1][1]])
         if u_end - u_start > size and not table:
-            if spans and spans[-1][1] - spans[-1][0] < size // 4 and _can_extend(spans, u_start):
-                u_start = spans.pop()[0]  # a lone title line goes with the text it heads
-            spans.extend(split_long(text, u_start, u_end, size))
-        elif spans and u_end - spans[-1][0] <= size and _can_extend(spans, u_start):
+            pieces = split_long(text, u_start, u_end, size)
+            if heads:
+                pieces[0] = (spans.pop()[0], pieces[0][1])
+            spans.extend(pieces)
+        elif spans and (u_end - spans[-1][0] <= size or heads) and _can_extend(spans, u_start):
             spans[-1] = (spans[-1][0], u_end)
         else:
             spans.append((u_start, u_end))
     return spans
+
+
+def _titles_only(span: str) -> bool:
+    """Whether a span is title lines only (headings, a label), each a block of its own."""
+    blocks = [b for b in _BLOCK_SPLIT.split(span) if b.strip()]
+    return bool(blocks) and len(span) < CHUNK_SIZE // 4 and all(_is_title(b) for b in blocks)
 
 
 def _can_extend(spans: list[tuple[int, int]], unit_start: int) -> bool:

@@ -58,6 +58,14 @@ def test_a_contents_list_title_meets_the_chapter_worded_longer_and_a_signature_e
     assert not any("Hoofddirecteur" in c.section for c in chunks_of("ind-jaarverslag-2011"))
 
 
+def test_title_lines_never_make_a_chunk_of_their_own():
+    from kb.chunk import _titles_only
+    for doc_id in DOCS:
+        assert not [c.text for c in chunks_of(doc_id) if _titles_only(c.text)], doc_id
+    first = next(c for c in chunks_of("ind-stand-van-de-uitvoering-2022") if "### *Vernieuwen IV-landschap*" in c.text)
+    assert "Om de continuïteit van onze bedrijfsvoering" in first.text  # the headings go with the text they head
+
+
 def test_torn_2011_table_keeps_labels_values_and_title_together():
     table = [c for c in chunks_of("ind-jaarverslag-2011") if "Tijdige afhandeling klachten" in c.text]
     assert len(table) == 1
