@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.cite import display_text
+from kb.cite import display_text, section_label
 from kb.render import ANSWER_MARK, CLOSEST_MARK, marked, md_escape, pieces
 from kb.tables import Table, pasteable_quote, tables
 from kb.units import RankedList, ranked_lists
@@ -156,3 +156,18 @@ def why_lines(why: dict) -> str:
     return "\n".join(lines)
 
 
+def where_label(passage, language: str, width: int = 90) -> str:
+    """Where a passage stands, short: its section path from the end, as much as fits ("Dwangsomzaken
+    nemen toe › WAT BETEKENT DIT VOOR DE AANVRAGER?", not the subheading every chapter has); before
+    a report's first heading, its first words."""
+    where = section_label(passage.chunk.section, passage.chunk.text, passage.chunk.year, language)
+    parts = [p for p in where.split(" > ") if p]
+    if not parts:
+        opening = " ".join(pasteable_quote(passage).split())
+        return opening[:width] + ("…" if len(opening) > width else "")
+    label = parts[-1][:width]
+    for part in reversed(parts[:-1]):
+        if len(part) + len(label) + 3 > width:
+            break
+        label = f"{part} › {label}"
+    return label

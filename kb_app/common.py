@@ -56,6 +56,12 @@ def from_url(key: str, param: str) -> None:
         st.session_state[key] = st.query_params.get(param, "")
 
 
+def page_header(t: dict, page: str) -> None:
+    """A page's title (its name in the menu) and one line saying what it is for."""
+    st.title(t[page], anchor=False)
+    st.markdown(t[f"{page}_intro"])
+
+
 def topic_input(t: dict, key: str, param: str, placeholder: str) -> str:
     """The subject box of a page whose state is one subject, kept in the address as `param`."""
     from_url(key, param)

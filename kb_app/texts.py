@@ -4,6 +4,12 @@ from __future__ import annotations
 TEXT = {
     "nl": {
         "app_title": "Vraag het de IND-rapporten",
+        "compare_intro": ("Wat zeggen de rapporten door de jaren heen over één onderwerp? Per rapport: op hoeveel "
+                          "plekken het erover spreekt, en elke passage met haar bron."),
+        "figures_intro": "De cijfers uit de tabellen van de rapporten over één onderwerp, per jaar, elk met zijn bron.",
+        "verify_intro": ("Staat een citaat echt in de rapporten? Plak één zin of een hele tekst: u ziet of de woorden "
+                         "woordelijk, gewijzigd of niet als citaat in de rapporten staan, met de bron."),
+        "add_intro": "Voeg een eigen rapport toe (PDF, tekst of Markdown); daarna is het doorzoekbaar naast de IND-rapporten.",
         "intro": ("Stel een vraag over de jaarverslagen en uitvoeringsrapporten van de IND (2011–2023). "
                   "U krijgt de passages uit de rapporten zelf, met het antwoord gemarkeerd en een volledige "
                   "bronvermelding om te citeren. Alles draait op deze computer; er gaat niets naar buiten."),
@@ -61,6 +67,12 @@ TEXT = {
     },
     "en": {
         "app_title": "Ask the IND reports",
+        "compare_intro": ("What do the reports say about one subject over the years? Per report: in how many places "
+                          "it speaks of it, and every passage with its source."),
+        "figures_intro": "The figures in the reports' tables on one subject, by year, each with its source.",
+        "verify_intro": ("Is a quote really in the reports? Paste one sentence or a whole text: you see whether the "
+                         "words are in the reports word for word, changed, or not as a quote, with the source."),
+        "add_intro": "Add a report of your own (PDF, text or Markdown); it is then searched beside the IND reports.",
         "intro": ("Ask a question about the annual and implementation reports of the Dutch Immigration and "
                   "Naturalisation Service (IND, 2011–2023). You get passages from the reports themselves, the "
                   "answer marked, with a full citation to quote. Everything runs on this computer; nothing is sent out."),

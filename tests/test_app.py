@@ -616,6 +616,15 @@ def test_compare_says_in_words_how_often_and_folds_every_passage(app):
     assert any(re.search(r"spreekt er op \d+ plekken over", h) for h in headers)
     assert len(app.expander) == sum(int(n) for h in headers for n in re.findall(r"op (\d+) plekken", h)) + sum(
         "op één plek" in h for h in headers)
+    labels = [e.label.split(": ", 1)[1] for e in app.expander]  # where each passage stands, never nothing
+    assert all(labels)
+    assert app.title[0].value == "Vergelijken" and "door de jaren heen" in app.markdown[0].value
+
+
+@pytest.mark.parametrize("page, title", [("cijfers", "Cijfers"), ("controleren", "Citaat controleren")])
+def test_every_page_says_what_it_is_for(app, page, title):
+    app.switch_page(f"kb_app/pages/{page}.py").run()
+    assert not app.exception and app.title[0].value == title and len(app.markdown[0].value) > 40
 
 
 def test_figures_chart_years_on_a_time_axis_in_dutch_number_format(app):

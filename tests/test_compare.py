@@ -37,6 +37,13 @@ def test_dwangsommen_across_the_years(full_kb):
     assert sum(s.mentions for s in everywhere) == sum(len(s.passages) for s in everywhere)
 
 
+def test_a_compared_passage_is_labelled_by_its_chapter_and_subheading_or_its_first_words(full_kb):
+    from kb_app.cards import where_label
+    labels = [where_label(p, "nl") for s in compare(full_kb, "wachttijden", per_year=50) for p in s.passages]
+    assert all(labels) and "Onnodige contactmomenten › WAT BETEKENT DIT VOOR DE AANVRAGER?" in labels
+    assert all(len(label) <= 91 for label in labels)
+
+
 def test_a_table_of_contents_is_known_as_one():
     assert is_contents("ONDERWERPEN\n\nVoorwoord\t4\nBeleid wordt ingewikkelder\t9\nDwangsomzaken nemen toe\t14\n")
     assert not is_contents("Klachten\t2011\t2012\n• Aanbod klachten\t4.440\t4.750\n• Tijdig\t91%\t83%\n")

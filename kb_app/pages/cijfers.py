@@ -8,7 +8,7 @@ from kb.pipeline import check_question
 from kb.render import md_escape
 from kb.series import rank_series
 
-from kb_app.common import citation_of_doc, fact_citation, lang, open_kb, say_error, topic_input, words
+from kb_app.common import citation_of_doc, fact_citation, lang, open_kb, page_header, say_error, topic_input, words
 
 SHOWN, MORE = 4, 8
 NUMBERS = {"nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
@@ -55,6 +55,7 @@ def show(kb, series, t: dict) -> None:
 
 def main() -> None:
     t = words()
+    page_header(t, "figures")
     kb = open_kb()
     if kb is None:
         return

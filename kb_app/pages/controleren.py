@@ -8,7 +8,7 @@ from kb.render import md_escape
 from kb.verdict_view import VERDICT_WORDS, article_table, change_words, nearest, source_markdown
 
 from kb_app.cards import card, quote_text
-from kb_app.common import cite, from_url, keep_in_url, lang, number, open_kb, say_error, words
+from kb_app.common import cite, from_url, keep_in_url, lang, number, open_kb, page_header, say_error, words
 from kb_app.texts import VERIFY_WORDS
 
 
@@ -87,6 +87,7 @@ def verify_article(kb, w: dict) -> str:
 
 def main() -> None:
     t = words()
+    page_header(t, "verify")
     kb = open_kb()
     if kb is None:
         return

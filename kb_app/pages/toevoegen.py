@@ -16,7 +16,7 @@ from kb.provenance import add_to_manifest, check_meta, guess_meta, user_meta
 from kb.records import DocMeta
 from kb.render import md_escape, safe_filename
 
-from kb_app.common import build_index, corpus_dir, load_kb, localised, words
+from kb_app.common import build_index, corpus_dir, load_kb, localised, page_header, words
 
 
 def allowed(t: dict) -> bool:
@@ -109,6 +109,7 @@ def store(upload, target: Path, meta: DocMeta, t: dict) -> None:
 
 def main() -> None:
     t = words()
+    page_header(t, "add")
     if not allowed(t):
         return
     upload = st.file_uploader(t["upload"], type=[s.lstrip(".") for s in SUFFIXES], help=t["upload_help"],

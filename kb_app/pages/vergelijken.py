@@ -2,13 +2,12 @@
 that does, folded. Its state is in the URL."""
 import streamlit as st
 
-from kb.cite import section_label
 from kb.compare import compare
 from kb.errors import KbError
 from kb.render import md_escape
 
-from kb_app.cards import card
-from kb_app.common import lang, open_kb, report_titles, say_error, topic_input, words
+from kb_app.cards import card, where_label
+from kb_app.common import lang, open_kb, page_header, report_titles, say_error, topic_input, words
 from kb_app.export import export_buttons
 
 
@@ -19,6 +18,7 @@ def speaks(n: int, t: dict) -> str:
 
 def main() -> None:
     t = words()
+    page_header(t, "compare")
     kb = open_kb()
     if kb is None:
         return
@@ -41,8 +41,7 @@ def main() -> None:
         if not summary.passages:
             st.caption(t["nothing"])
         for i, passage in enumerate(summary.passages):
-            where = section_label(passage.chunk.section, passage.chunk.text, passage.chunk.year, lang())
-            with st.expander(f"{t['passage_n'].format(n=i + 1)}: {md_escape(where.split(' > ')[-1][:80])}"):
+            with st.expander(f"{t['passage_n'].format(n=i + 1)}: {md_escape(where_label(passage, lang()))}"):
                 card(kb, passage, key=f"y{summary.year}-{i}")
 
 
