@@ -124,10 +124,12 @@ def series_terms(s: Series) -> set[str]:
 
 def covers(s: Series, query: str) -> bool:
     """True when at least half of the query's words (less figures) name the series' table or
-    row: "Hoeveel kost een paspoort bij de gemeente?" is not about any table that says "gemeente"."""
+    row: "Hoeveel kost een paspoort bij de gemeente?" is not about any table that says "gemeente".
+    A compound names it by itself or by its head, the part that says what it is: "verblijfsstickers"
+    are stickers, not the documents of a row that shares "verblijf"."""
     terms = series_terms(s)
     content = [word_terms(w) for w in words(query) if word_terms(w) and not w[0].isdigit()]
-    return bool(content) and 2 * sum(bool(terms & set(t)) for t in content) >= len(content)
+    return bool(content) and 2 * sum(t[0] in terms or t[-1] in terms for t in content) >= len(content)
 
 
 def find_series(series: list[Series], query: str) -> list[Series]:

@@ -101,6 +101,9 @@ def test_kb_says_when_the_reports_do_not_answer_and_gives_facts_only_for_a_table
     assert [(f.year, f.as_written) for f in complaints.facts] == [(2016, "1.540")]
     weather = full_kb.answer("Wat voor weer wordt het morgen in Utrecht?")
     assert weather.no_answer
+    # a compound names a table row by its head: stickers are no row of documents that shares "verblijf"
+    assert full_kb.figure_answer("Hoeveel verblijfsstickers reikte de IND uit aan vluchtelingen uit Oekraïne?") == []
+    assert full_kb.figure_answer("hoeveel verblijfsdocumenten reikte de IND uit in 2016?")[0].as_written == "162.050"
 
 
 @pytest.mark.slow
