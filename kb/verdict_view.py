@@ -9,7 +9,7 @@ import io
 from .records import Passage
 from .render import csv_cell, md_escape
 from .tables import pasteable_quote
-from .verdict import Change
+from .verdict import CLAIM_KINDS, Change
 from .verify import Verdict
 
 VERDICTS = ("exact", "equivalent", "altered", "partial", "not_found")
@@ -75,9 +75,11 @@ def nearest(v: Verdict, cite=lambda p: p.citation) -> str:
 
 
 def sentence_row(v: Verdict, lang: str = "en") -> dict:
-    """One row of an article check: sentence, verdict, changes in plain words, citation, and for a
-    sentence not found as a quote its nearest passage."""
-    changes = [change_words(c, lang) for c in v.changes]
+    """One row of an article check: sentence, verdict, changes in plain words (a changed number first,
+    then a date, a negation, a direction, a name, other words: a cell shows only its start), citation,
+    and for a sentence not found as a quote its nearest passage."""
+    order = {kind: i for i, kind in enumerate(CLAIM_KINDS)}
+    changes = [change_words(c, lang) for c in sorted(v.changes, key=lambda c: order.get(c.kind, len(order)))]
     if v.verdict == "partial":
         changes += [("weggelaten: " if lang == "nl" else "left out: ") + " ".join(v.omitted)] if v.omitted else []
         changes += [("ook uit: " if lang == "nl" else "also from: ") + p.citation for p in v.parts]
@@ -144,7 +146,8 @@ def source_markdown(passage: Passage, changes: list[Change]) -> str:
 def article_table(verdicts: list[Verdict], lang: str = "nl") -> list[dict]:
     """The rows of an article check for the app: the verdict in words, a mark only where a
     sentence is in the reports (found, altered or partial), nothing for the rest."""
-    marks = {"exact": "🟢", "equivalent": "🟢", "altered": "🟠", "partial": "🟠", "not_found": ""}
+    # signs every text font has (DejaVu too): emoji showed as empty boxes on a machine without an emoji font
+    marks = {"exact": "✓", "equivalent": "✓", "altered": "≠", "partial": "≠", "not_found": ""}
     rows = []
     for v in verdicts:
         row = sentence_row(v, lang)

@@ -343,7 +343,7 @@ def test_verify_page_checks_a_whole_text_sentence_by_sentence(app):
     app.button(key="verify-article-go").click().run()
     assert not app.exception
     table = app.dataframe[0].value
-    assert list(table["verdict"]) == ["niet als citaat gevonden", "🟢 woordelijk", "🟠 gewijzigd"]
+    assert list(table["verdict"]) == ["niet als citaat gevonden", "✓ woordelijk", "≠ gewijzigd"]
     assert list(table["changes"]) == ["", "", "Richting of vergelijking: het rapport zegt ‘gestegen’, uw tekst ‘gedaald’"]
     assert table["citation"][1].startswith("IND Jaarverslag 2011 (Immigratie") and table["citation"][0] == ""
     # a sentence not there as a quote points to the closest passage, where a claim in other words is checked

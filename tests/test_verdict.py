@@ -128,3 +128,11 @@ def test_the_changed_words_are_struck_through_inside_the_marked_quote():
 def test_an_article_csv_neutralises_formulas():
     v = Verdict("=1+1 zei de IND", False, False, 0.0, None, [])
     assert article_csv([v]).splitlines()[1] == "'=1+1 zei de IND,,not_found,,,"
+
+
+def test_an_article_row_names_a_changed_number_before_other_words():
+    from kb.verdict import Change
+    from kb.verdict_view import sentence_row
+    v = Verdict("x", False, False, 0.5, None, [], verdict="altered",
+                changes=[Change("wording", "Oekraïne", "In"), Change("date", "", "2022"), Change("number", "100.000", "200.000")])
+    assert sentence_row(v, "nl")["changes"].startswith("Getal: het rapport zegt ‘100.000’, uw tekst ‘200.000’; Datum")
