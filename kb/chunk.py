@@ -325,6 +325,6 @@ def news_item(text: str, sec: Section, start: int, end: int) -> str:
     item ("Naturalisatiedag is oorspronkelijk ingevoerd ...") is cited by it, not by "December"."""
     if sec.path.split(" > ")[-1].strip().lower() not in MONTHS:
         return ""
-    before = [m for m in DATED_ENTRY.finditer(text, sec.start, start + 1)]
+    before = list(DATED_ENTRY.finditer(text, sec.start, start + 1))
     item = before[-1] if before else DATED_ENTRY.search(text, start, end)
     return " ".join(item.group(0).split()) if item else ""

@@ -38,7 +38,7 @@ WORDLIKE = 0.6  # the least share of a question's characters (spaces aside) that
 
 
 def check_question(question: str) -> str:
-    """The question, trimmed; BadQuery when it is empty, absurdly long or has no words."""
+    """The question, trimmed; BadQuery when it is empty, absurdly long, or has no words or mostly symbols."""
     q = " ".join(strip_invisible(question).split())  # the embedder sees what BM25 sees
     if not q:
         raise BadQuery("the question is empty; type a few words, e.g. kb ask \"tijdige afhandeling klachten 2012\"")

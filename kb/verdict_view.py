@@ -117,7 +117,8 @@ def article_json(verdicts: list[Verdict]) -> dict:
     """The object of `kb verify --file --json`: a row per checked sentence, and the totals."""
     rows = [{"sentence": v.text, "checked": v.checked or v.text, "verdict": v.verdict, "found": v.found,
              "score": round(v.score, 4), "changes": [change_json(c) for c in v.changes], "omitted": v.omitted,
-             "citation": citation_of(v), "parts": [p.citation for p in v.parts], "nearest": nearest(v)} for v in verdicts]
+             "citation": citation_of(v), "parts": [p.citation for p in v.parts], "nearest": nearest(v)}
+            for v in verdicts]
     return {"sentences": rows, "totals": {k: sum(v.verdict == k for v in verdicts) for k in VERDICTS}}
 
 

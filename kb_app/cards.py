@@ -49,7 +49,8 @@ def show_passage(text: str, spans: list[tuple[int, int]], colour: str = ANSWER_M
         if laid_out:
             parts.append(grid_markdown(laid_out, colour))
         elif kind in ("table", "ranked"):
-            parts.append("  \n".join(clean_marked(*line, colour) for line in _lines(text[start:end], local) if line[0].strip()))
+            lines = _lines(text[start:end], local)
+            parts.append("  \n".join(clean_marked(*line, colour) for line in lines if line[0].strip()))
         elif text[start:end].strip():
             parts.append(clean_marked(text[start:end], local, colour))
     if parts:
@@ -130,7 +131,8 @@ def card(kb, passage, key: str, answers: bool = True) -> None:
         st.caption(t["copy" if answers else "copy_closest"])
         st.code(quote_text(kb, passage), language=None, wrap_lines=True)
         with st.container(horizontal=True, vertical_alignment="center"):  # one row, not three column blocks
-            st.page_link(CONTEXT_PAGE, label=t["context"], query_params=context_params(passage, answers), width="content")
+            st.page_link(CONTEXT_PAGE, label=t["context"], query_params=context_params(passage, answers),
+                         width="content")
             if passage.why:
                 with st.popover(t["why"]):
                     st.markdown(why_lines(passage.why))
@@ -141,7 +143,8 @@ def context_params(passage, answers: bool = True) -> dict:
     answer's spans in the report's text ("antwoord=1200-1310,1402-1460")."""
     c = passage.chunk
     marks = ",".join(f"{c.start + s}-{c.start + e}" for s, e in passage.highlights) if answers else ""
-    return {"taal": lang(), "lees": c.doc_id, "van": str(c.start), "tot": str(c.end), **({"antwoord": marks} if marks else {})}
+    params = {"taal": lang(), "lees": c.doc_id, "van": str(c.start), "tot": str(c.end)}
+    return {**params, "antwoord": marks} if marks else params
 
 
 def why_lines(why: dict) -> str:

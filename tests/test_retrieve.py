@@ -218,6 +218,7 @@ def test_english_question_is_answered_from_dutch_text(stored_kb):
 
 @pytest.mark.parametrize("question, message", [
     ("", "empty"), ("   \n ", "empty"), ("?!.,;", "no letters"), ("[", "no letters"), ("klachten " * 2000, "characters long"),
+    ("(a+)+$", "mostly symbols"), ("#$%^&*(){}[] <script>alert(1)</script> ░▒▓ 🙂 ¿¿ ;; DROP TABLE", "mostly symbols"),
 ])
 def test_bad_questions_are_refused_clearly(stored_kb, question, message):
     with pytest.raises(BadQuery, match=message):
@@ -225,7 +226,7 @@ def test_bad_questions_are_refused_clearly(stored_kb, question, message):
 
 
 def test_odd_but_valid_questions_do_not_crash(stored_kb):
-    for q in ["'; DROP TABLE chunks;--", "(a+)+$", "belas\u200bting", "🙂 klachten", "الشكاوى"]:
+    for q in ["'; DROP TABLE chunks;--", "(a+)+$ klachten", "belas\u200bting", "🙂 klachten", "الشكاوى"]:
         assert isinstance(stored_kb.ask(q, k=3), list)
 
 

@@ -77,7 +77,8 @@ def section_html(text: str, start: int, end: int, mark: tuple[int, int], path: s
     body = ""
     for a, b in zip(cuts, cuts[1:]):
         piece = html.escape(display_text(text[a:b]))
-        kind = "answer" if any(s <= a and b <= e for s, e in answer) else "passage" if mark[0] <= a and b <= mark[1] else ""
+        in_answer = any(s <= a and b <= e for s, e in answer)
+        kind = "answer" if in_answer else "passage" if mark[0] <= a and b <= mark[1] else ""
         body += _marked(piece, kind) if kind else piece
     body = body.strip().replace("\n\n", "</p><p>").replace("\n", "<br>")
     return (f"<section><h4>{html.escape(title)}</h4>" if title else "<section>") + f"<p>{body}</p></section>"
@@ -93,7 +94,8 @@ def reader(doc: dict, mark: tuple[int, int], answer: list[tuple[int, int]] = ())
     """The report as one page; the first marked piece of the answer (else of the passage) has the id
     the page scrolls to."""
     text = doc["text"]
-    page = "".join(section_html(text, sec.start, sec.end, mark, plain(sec.path), answer) for sec in find_sections(text))
+    page = "".join(section_html(text, sec.start, sec.end, mark, plain(sec.path), answer)
+                   for sec in find_sections(text))
     target = "answer" if "<mark class='answer'>" in page else "passage"
     page = page.replace(f"<mark class='{target}'>", f"<mark class='{target}' id='{target}'>", 1)
     script = (f"<script>const m=document.getElementById('{target}');"

@@ -72,7 +72,8 @@ def results(kb, question: str, years: list[int], docs: list[str], k: int, t: dic
     for i, passage in enumerate(answer.passages):
         card(kb, passage, key=f"r{i}", answers=not answer.no_answer)
     with export_slot:
-        export_buttons(kb, question, [(question, p) for p in answer.passages], t["export_no_answer"] if answer.no_answer else "")
+        note = t["export_no_answer"] if answer.no_answer else ""
+        export_buttons(kb, question, [(question, p) for p in answer.passages], note)
 
 
 def main() -> None:
