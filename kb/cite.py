@@ -49,8 +49,12 @@ def mended(text: str) -> str:
 def display_text(text: str) -> str:
     """A passage as a reader should see it: no markup, damage mended, the PDF's line breaks inside a
     paragraph gone (a bullet still starts its line), no run of blank lines."""
-    text = re.sub(r"[ \t]*\n(?![ \t]*(?:\n|[•▪◦\-–]\s))[ \t]*", " ", mended(plain(text)))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return re.sub(r"\n{3,}", "\n\n", joined_lines(mended(plain(text)))).strip()
+
+
+def joined_lines(text: str) -> str:
+    """The PDF's line breaks inside a paragraph made spaces; a blank line or a bullet still breaks."""
+    return re.sub(r"(?<!\n)[ \t]*\n(?![ \t]*(?:\n|[•▪◦\-–]\s))[ \t]*", " ", text)
 
 
 def one_paragraph(text: str) -> str:

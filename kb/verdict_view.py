@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from .cite import joined_lines
 from .records import Passage
 from .render import csv_cell, md_escape
 from .tables import pasteable_quote
@@ -98,11 +99,12 @@ def _wrapped(piece: str, style: str) -> str:
 
 def marked_changes(text: str, quote: tuple[int, int], changed: list[tuple[int, int]]) -> str:
     """The passage as Markdown: the quoted stretch highlighted, the report's words that the
-    text changed struck through in red. Built from escaped pieces only."""
+    text changed struck through in red. Built from escaped pieces only, the PDF's line breaks
+    inside a paragraph made spaces (as the search page shows it)."""
     cuts = sorted({0, len(text), *quote, *(p for span in changed for p in span)})
     out = []
     for start, end in zip(cuts, cuts[1:]):
-        piece = text[start:end]
+        piece = joined_lines(text[start:end])
         if any(s <= start and end <= e for s, e in changed):
             out.append(_wrapped(piece, ":red-background[~~{}~~]"))
         elif quote[0] <= start and end <= quote[1]:

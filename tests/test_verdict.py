@@ -136,3 +136,10 @@ def test_an_article_row_names_a_changed_number_before_other_words():
     v = Verdict("x", False, False, 0.5, None, [], verdict="altered",
                 changes=[Change("wording", "Oekraïne", "In"), Change("date", "", "2022"), Change("number", "100.000", "200.000")])
     assert sentence_row(v, "nl")["changes"].startswith("Getal: het rapport zegt ‘100.000’, uw tekst ‘200.000’; Datum")
+
+
+def test_the_source_of_a_changed_quote_reads_as_the_search_page_shows_it():
+    text = "In 2011 werden door de IND 2.723 \ningebrekestellingen afgehandeld.\n\nNieuwe alinea."
+    out = marked_changes(text, (0, text.index("\n\n")), [(text.index("2.723"), text.index("2.723") + 5)])
+    assert "2\\.723~~] :orange-background[**ingebrekestellingen" in out  # the PDF's line break is a space
+    assert out.endswith("afgehandeld\\.**]  \n  \nNieuwe alinea\\.")  # a paragraph stays one
