@@ -164,6 +164,7 @@ class KnowledgeBase:
                 continue
             checks = [dataclasses.replace(self.verify(part, closest=False), text=sentence, checked=part)
                       for part in quoted(sentence)] or [self.verify(sentence[:MAX_QUOTE], closest=False)]
+            # the nearest by meaning, not the stretch nearest in characters: a claim in other words
             out += [dataclasses.replace(v, closest=self._closest(v.checked or v.text, [], v.translation)[:1])
                     if v.verdict == "not_found" else v for v in checks]
         return out
@@ -173,10 +174,14 @@ class KnowledgeBase:
 
     def _closest(self, q: str, near: list[Passage], translation: bool) -> list[Passage]:
         """Up to three passages nearest to `q`: the nearest stretch first, then a search (its
-        dense part on the first DENSE_WORDS words: embedding time grows with length). For a text
-        in English, the passages whose sentence is closest in meaning come first, that sentence
-        marked (the Dutch it may translate)."""
-        question = check_question(q[:MAX_QUESTION])
+        dense part on the first DENSE_WORDS words: embedding time grows with length), none for a
+        text a question may not be (mostly symbols: a quote may be). For a text in English, the
+        passages whose sentence is closest in meaning come first, that sentence marked (the Dutch
+        it may translate)."""
+        try:
+            question = check_question(q[:MAX_QUESTION])
+        except BadQuery:
+            return near
         vector = self.embedder.embed_query(" ".join(question.split()[:DENSE_WORDS]))
         found = self._search(make_query(question, vector), k=4 if translation else 3)  # no latent terms: a long text
         if translation:

@@ -350,6 +350,13 @@ def test_verify_page_checks_a_whole_text_sentence_by_sentence(app):
     assert table["nearest"][0].startswith("‘") and "sectie" in table["nearest"][0] and table["nearest"][1] == ""
 
 
+def test_a_text_of_mostly_symbols_is_checked_without_a_search_for_its_nearest(slice_kb):
+    # a question may not be mostly symbols; a quote may: it is looked up, and nothing is searched
+    assert slice_kb.verify("— (1) — [2] — {3} —").verdict == "not_found"
+    rows = slice_kb.verify_text("Het kabinet heft de IND op.\n\n— (1) — [2] — {3} —")
+    assert [v.verdict for v in rows] == ["not_found", "not_found"] and len(rows[0].closest) == 1
+
+
 def test_a_claim_in_other_words_points_to_the_passage_that_makes_it(slice_kb):
     from kb.verdict_view import article_csv
     claim, made_up = slice_kb.verify_text("In 2012 werd 83 procent van de klachten op tijd afgehandeld. "
