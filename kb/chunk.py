@@ -256,7 +256,7 @@ def pack_units(text: str, units: list[tuple[int, int, bool]], size: int = CHUNK_
     (a chunk of three headings was retrieved and quoted as "### *Vernieuwen IV-landschap*")."""
     spans: list[tuple[int, int]] = []
     for u_start, u_end, table in units:
-        heads = bool(spans) and _can_extend(spans, u_start) and _titles_only(text[spans[-1][0]:spans[-1][1]])
+        heads = bool(spans) and _can_extend(spans, u_start) and _titles_only(text[spans[-1][0]:spans[-1][1]], size)
         if u_end - u_start > size and not table:
             pieces = split_long(text, u_start, u_end, size)
             if heads:
@@ -269,10 +269,13 @@ def pack_units(text: str, units: list[tuple[int, int, bool]], size: int = CHUNK_
     return spans
 
 
-def _titles_only(span: str) -> bool:
-    """Whether a span is title lines only (headings, a label), each a block of its own."""
+def _titles_only(span: str, size: int = CHUNK_SIZE) -> bool:
+    """Whether a span is title lines only (headings, a label), each a block of its own: short
+    beside the chunk size."""
+    if len(span) >= size // 4:
+        return False
     blocks = [b for b in _BLOCK_SPLIT.split(span) if b.strip()]
-    return bool(blocks) and len(span) < CHUNK_SIZE // 4 and all(_is_title(b) for b in blocks)
+    return bool(blocks) and all(_is_title(b) for b in blocks)
 
 
 def _can_extend(spans: list[tuple[int, int]], unit_start: int) -> bool:

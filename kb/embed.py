@@ -134,7 +134,7 @@ def embed_with_cache(embedder: Embedder, texts: list[str], cache: dict[str, np.n
     return np.stack([cache[content_hash(t)] for t in texts]).astype(np.float32)
 
 
-def missing(texts: list[str], cache: dict[str, np.ndarray]) -> int:
+def missing_characters(texts: list[str], cache: dict[str, np.ndarray]) -> int:
     """The characters of the distinct texts the cache does not hold yet (one progress bar over several jobs)."""
     return sum(len(t) for k, t in {content_hash(t): t for t in texts}.items() if k not in cache)
 
@@ -167,8 +167,8 @@ def embed_corpus(embedder: Embedder, texts: list[str], unit_texts: list[str], ca
     """The passages' and units' vectors, then the passages' latent terms (when the model has a
     sparse head), under one progress bar; only what the caches lack is computed."""
     wanted = embedder.latent_dim > 0
-    first = missing(texts + unit_texts, cache)
-    total = first + (missing(texts, latent_cache) if wanted else 0)
+    first = missing_characters(texts + unit_texts, cache)
+    total = first + (missing_characters(texts, latent_cache) if wanted else 0)
 
     def step(offset: int) -> Progress | None:
         return (lambda done, _: progress(offset + done, total)) if progress else None

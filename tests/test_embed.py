@@ -27,14 +27,14 @@ def test_cache_embeds_each_text_once(embedder):
 
 
 def test_progress_counts_characters_each_distinct_text_once():
-    from kb.embed import fill_cache, missing
+    from kb.embed import fill_cache, missing_characters
     seen, cache = [], {}
     texts = ["a" * 700, "b" * 40, "a" * 700, "c" * 60] + [f"zin {i}" for i in range(40)]  # a passage, sentences
-    assert missing(texts, cache) == 700 + 40 + 60 + sum(len(f"zin {i}") for i in range(40))
+    assert missing_characters(texts, cache) == 700 + 40 + 60 + sum(len(f"zin {i}") for i in range(40))
     fill_cache(lambda batch: [np.zeros(2)] * len(batch), texts, cache, lambda done, total: seen.append((done, total)))
-    total = missing(texts, {})
+    total = missing_characters(texts, {})
     assert seen[-1] == (total, total) and seen[0][0] > 700  # the first batch holds the long text: most of the work
-    assert missing(texts, cache) == 0
+    assert missing_characters(texts, cache) == 0
 
 
 st = pytest.importorskip("sentence_transformers", reason="install kb[st] for the sentence-transformers backend")
