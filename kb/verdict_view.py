@@ -8,7 +8,7 @@ import io
 
 from .cite import joined_lines
 from .records import Passage
-from .render import csv_cell, md_escape
+from .render import ANSWER_MARK, csv_cell, md_escape
 from .tables import pasteable_quote
 from .verdict import CLAIM_KINDS, Change
 from .verify import Verdict
@@ -108,7 +108,7 @@ def marked_changes(text: str, quote: tuple[int, int], changed: list[tuple[int, i
         if any(s <= start and end <= e for s, e in changed):
             out.append(_wrapped(piece, ":red-background[~~{}~~]"))
         elif quote[0] <= start and end <= quote[1]:
-            out.append(_wrapped(piece, ":orange-background[**{}**]"))
+            out.append(_wrapped(piece, f":{ANSWER_MARK}-background[**{{}}**]"))
         else:
             out.append(md_escape(piece))
     return "".join(out)
