@@ -172,9 +172,12 @@ def cmd_ask(args) -> int:
     if args.json:
         results = [passage_json(p, rank) for rank, p in enumerate(passages, 1)]
         print(json.dumps({"query": question, "no_answer": answer.no_answer, "confidence": answer.confidence,
-                          "facts": [fact_json(f) for f in answer.facts], "results": results},
+                          "facts": [fact_json(f) for f in answer.facts], "results": results,
+                          "respelled": [{"typed": typed, "read": read} for typed, read in answer.respelled]},
                          ensure_ascii=False, indent=1))
         return 0
+    for typed, read in answer.respelled:
+        print(f"searched for '{read}' where you typed '{typed}'")
     if not passages:
         print("no passages found; try other words or fewer filters")
     elif answer.no_answer:

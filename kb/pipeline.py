@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cite
+from . import cite, spelling
 from .answer import StoreIdf, asked, highlight
 from .build import SETTINGS, corpus_hashes
 from .chunk import mentioned_years
@@ -58,7 +58,7 @@ def _asked_of(text: str, terms: tuple[str, ...], years: tuple[int, ...]) -> Aske
     return asked(text, list(terms), years)
 
 
-_DERIVED = ("series", "chunk_terms", "texts", "quotes", "periods", "titles")  # cached per generation
+_DERIVED = ("series", "chunk_terms", "texts", "quotes", "periods", "titles", "vocabulary")  # cached per generation
 
 
 class KnowledgeBase:
@@ -126,6 +126,10 @@ class KnowledgeBase:
     @functools.cached_property
     def texts(self) -> dict[str, str]:
         return {doc_id: d["text"] for doc_id, d in self.index.documents.items()}
+
+    @functools.cached_property
+    def vocabulary(self) -> spelling.Vocabulary:
+        return spelling.vocabulary(self.texts.values())
 
     @functools.cached_property
     def quotes(self) -> QuoteIndex:
@@ -219,8 +223,11 @@ class KnowledgeBase:
 
     def query(self, q: str) -> Query:
         """A checked question embedded (its vector and, when the model has a sparse head, its
-        latent terms) and tokenized, ready for retrieve.search."""
-        return make_query(q, *self.embedder.embed_question(model_text(q)), references=series_references(q, self.titles))
+        latent terms) and tokenized, ready for retrieve.search; a word the reports and the
+        dictionary do not know, read as the reports' word one typing slip away."""
+        q, respelled = spelling.respelled(q, self.vocabulary)
+        return make_query(q, *self.embedder.embed_question(model_text(q)), references=series_references(q, self.titles),
+                          respelled=respelled)
 
     def _search(self, query: Query, k: int, filters: Filters = Filters()) -> list[Passage]:
         passages = search(self.index, query, k=k, filters=filters)
@@ -245,7 +252,7 @@ class KnowledgeBase:
         sure = confidence(self._features(query, passages), cal)
         facts = self.figure_answer(query.text)
         return Answer(query.text, passages, no_answer=sure < cal.threshold and not facts, confidence=round(sure, 4),
-                      facts=facts)
+                      facts=facts, respelled=query.respelled)
 
     def answer_features(self, question: str, k: int = 5) -> list[float]:
         """The no-answer model's features of a question's search, as `answer` reads them

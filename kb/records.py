@@ -97,3 +97,4 @@ class Answer:
     no_answer: bool = False
     confidence: float = 0.0  # how likely the top passage answers, 0..1 (calibrated)
     facts: list = field(default_factory=list)  # series.Fact
+    respelled: tuple[tuple[str, str], ...] = ()  # (typed, read): the question's slips as it was read

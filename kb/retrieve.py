@@ -40,6 +40,7 @@ class Query:
     latent: Terms | None = None  # the question's latent terms, when the model has a sparse head
     kind: str = ""  # the kind of answer asked for (kinds.answer_kind)
     reports: tuple[int, ...] = ()  # the title years of reports it names without a year (series_references)
+    respelled: tuple[tuple[str, str], ...] = ()  # (typed, read): its slips read as the reports' words (spelling.py)
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def model_text(question: str) -> str:
 
 
 def make_query(text: str, vector: np.ndarray, latent: Terms | None = None,
-               references: tuple[tuple[int, str], ...] = ()) -> Query:
+               references: tuple[tuple[int, str], ...] = (), respelled: tuple[tuple[str, str], ...] = ()) -> Query:
     """Years in the question are a hint, scored by year_match, not BM25 terms: otherwise a
     question that shares only its year with a passage would still rank that passage. So are the
     reports it names by their place in a series (`references`, from series_references): "de
@@ -75,7 +76,7 @@ def make_query(text: str, vector: np.ndarray, latent: Terms | None = None,
     naming = set(tokenize(" ".join(words for _, words in references)))
     terms = tuple(t for t in tokenize(text) if not (t.isdecimal() and int(t) in years) and t not in naming)
     return Query(text=text, vector=vector, terms=terms, years=years, latent=latent, kind=answer_kind(text),
-                 reports=tuple(sorted({year for year, _ in references})))
+                 reports=tuple(sorted({year for year, _ in references})), respelled=respelled)
 
 
 _PLACES = {"eerste": 0, "first": 0, "tweede": 1, "second": 1, "derde": 2, "third": 2,

@@ -46,6 +46,7 @@ TEXT = {
         "restore": "Vorige index gebruiken", "rebuild": "Index opnieuw bouwen",
         "no_answer": ("De rapporten lijken deze vraag niet te beantwoorden. Dit zijn de passages die er het dichtst bij "
                       "komen; grijs gemarkeerd is de zin die het dichtst bij de vraag komt, geen antwoord."),
+        "respelled": "Gezocht als", "typed": "getypt",
         "copy": "Citaat om te kopiëren (met bron)", "copy_closest": "Dichtstbijzijnde zin, geen antwoord (met bron)",
         "export_no_answer": "De rapporten lijken deze vraag niet te beantwoorden; de citaten zijn de passages die er het dichtst bij komen.", "why": "Waarom deze passage?",
         "why_lines": {"bm25_terms": "Gedeelde woorden met de vraag", "dense_score": "Gelijkenis in betekenis (0–1)",
@@ -109,6 +110,7 @@ TEXT = {
         "restore": "Use the previous index", "rebuild": "Rebuild the index",
         "no_answer": ("The reports do not seem to answer this question. These are the closest passages; marked in grey "
                       "is the sentence nearest the question, not an answer."),
+        "respelled": "Searched as", "typed": "typed",
         "copy": "Quote to copy (with its source)", "copy_closest": "Nearest sentence, not an answer (with its source)",
         "export_no_answer": "The reports do not seem to answer this question; the quotes are the passages closest to it.", "why": "Why this passage?",
         "why_lines": {"bm25_terms": "Words shared with the question", "dense_score": "Similarity in meaning (0–1)",

@@ -66,6 +66,13 @@ def test_a_question_gives_cited_highlighted_results(app):
     assert "tijdige afhandeling klachten 2012" in str(app.query_params["q"])
 
 
+def test_a_typo_is_searched_as_the_reports_word_and_the_page_says_so(app):
+    app.text_input(key="q").input("tijdige afhandeling klahcten 2012").run()
+    assert not app.exception
+    assert app.caption[0].value.replace("\\", "") == "Gezocht als: **klachten** (getypt: klahcten)"
+    assert app.code and "83%" in app.code[0].value
+
+
 def test_filters_narrow_the_results(app):
     app.text_input(key="q").input("klachten").run()
     app.multiselect[0].select(2016).run()

@@ -61,6 +61,9 @@ def results(kb, question: str, years: list[int], docs: list[str], k: int, t: dic
     except KbError as exc:
         say_error(exc)
         return
+    if answer.respelled:  # the words it searched for are not the ones typed: say so before anything else
+        st.caption(f"{t['respelled']}: " + ", ".join(f"**{md_escape(read)}** ({t['typed']}: {md_escape(typed)})"
+                                                      for typed, read in answer.respelled))
     if not answer.passages:
         st.info(t["none"])
         return
