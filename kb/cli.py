@@ -176,8 +176,7 @@ def cmd_ask(args) -> int:
                           "respelled": [{"typed": typed, "read": read} for typed, read in answer.respelled]},
                          ensure_ascii=False, indent=1))
         return 0
-    for typed, read in answer.respelled:
-        print(f"searched for '{read}' where you typed '{typed}'")
+    _say_respelled(answer.respelled)
     if not passages:
         print("no passages found; try other words or fewer filters")
     elif answer.no_answer:
@@ -190,6 +189,11 @@ def cmd_ask(args) -> int:
         if args.why:
             print(f"   why: {json.dumps({**p.why, 'score': round(p.score, 4)}, ensure_ascii=False)}")
     return 0
+
+
+def _say_respelled(respelled: tuple[tuple[str, str], ...]) -> None:
+    for typed, read in respelled:
+        print(f"searched for '{read}' where you typed '{typed}'")
 
 
 def _marked(text: str, spans: list[tuple[int, int]], answers: bool = True) -> str:
@@ -209,13 +213,17 @@ def cmd_compare(args) -> int:
     from .pipeline import check_question
     from .tables import pasteable_quote
 
-    topic = check_question(args.topic)
-    summaries = compare(open_kb(args), topic, per_year=args.k)
+    kb = open_kb(args)
+    topic, respelled = kb.respelled(check_question(args.topic))
+    summaries = compare(kb, topic, per_year=args.k)
     if args.json:
         years = [{"year": s.year, "mentions": s.mentions,
                   "passages": [passage_json(p, rank) for rank, p in enumerate(s.passages, 1)]} for s in summaries]
-        print(json.dumps({"topic": topic, "years": years}, ensure_ascii=False, indent=1))
+        print(json.dumps({"topic": topic, "years": years,
+                          "respelled": [{"typed": typed, "read": read} for typed, read in respelled]},
+                         ensure_ascii=False, indent=1))
         return 0
+    _say_respelled(respelled)
     for s in summaries:
         print(f"\n== {s.year}: {s.mentions} passage(s) about '{topic}'")
         if not s.passages:

@@ -51,8 +51,10 @@ def compare(kb: KnowledgeBase, topic: str, per_year: int = 3) -> list[YearSummar
     """One summary per report year, oldest first; a year that does not speak of it has no passages.
 
     Only passages that speak of the topic are shown, best first by meaning (dense score). A table
-    of contents does not count: it names the chapter that speaks of the topic, which counts itself."""
-    topic = check_question(topic)
+    of contents does not count: it names the chapter that speaks of the topic, which counts itself.
+    A typing slip in the topic is read as the reports' word (kb.respelled): only words as the
+    reports spell them find the passages that speak of it."""
+    topic = kb.respelled(check_question(topic))[0]
     needs = topic_requirements(topic)
     terms = tokenize(topic) + [p for _, parts in needs for p in parts]
     rows: dict[int, list[int]] = {}

@@ -131,6 +131,10 @@ class KnowledgeBase:
     def vocabulary(self) -> spelling.Vocabulary:
         return spelling.vocabulary(self.texts.values())
 
+    def respelled(self, text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """The text with its typing slips read as the reports' words, and the (typed, read) pairs."""
+        return spelling.respelled(text, self.vocabulary)
+
     @functools.cached_property
     def quotes(self) -> QuoteIndex:
         return build_quote_index(self.texts)
@@ -225,7 +229,7 @@ class KnowledgeBase:
         """A checked question embedded (its vector and, when the model has a sparse head, its
         latent terms) and tokenized, ready for retrieve.search; a word the reports and the
         dictionary do not know, read as the reports' word one typing slip away."""
-        q, respelled = spelling.respelled(q, self.vocabulary)
+        q, respelled = self.respelled(q)
         return make_query(q, *self.embedder.embed_question(model_text(q)), references=series_references(q, self.titles),
                           respelled=respelled)
 

@@ -220,6 +220,13 @@ def report_titles(kb: KnowledgeBase) -> dict[str, str]:
     return {d: citation_of_doc(doc) for d, doc in sorted(kb.index.documents.items(), key=lambda x: (x[1]["year"], x[0]))}
 
 
+def say_respelled(respelled: tuple[tuple[str, str], ...], t: dict) -> None:
+    """Say which words were searched for where the user typed others: before anything else."""
+    if respelled:
+        st.caption(f"{t['respelled']}: " + ", ".join(f"**{md_escape(read)}** ({t['typed']}: {md_escape(typed)})"
+                                                      for typed, read in respelled))
+
+
 def say_error(exc: KbError) -> None:
     """A typed error from kb as a message in the interface's language."""
     st.warning(md_escape(localised(str(exc))))

@@ -122,6 +122,16 @@ def test_compare_names_each_report_as_its_citations_do(app):
     assert not any(re.search(r"\(\d{4}\) (spreekt|does)", h) for h in headers)
 
 
+def test_compare_page_reads_a_typo_as_the_reports_word_and_says_so(app):
+    app.switch_page("kb_app/pages/vergelijken.py").run()
+    app.text_input(key="topic").input("klachten").run()
+    headers = [h.value for h in app.subheader]
+    app.text_input(key="topic").input("klahcten").run()
+    assert not app.exception
+    assert any(c.value.replace("\\", "") == "Gezocht als: **klachten** (getypt: klahcten)" for c in app.caption)
+    assert [h.value for h in app.subheader] == headers and any("spreekt er" in h for h in headers)
+
+
 def test_compare_page_lists_every_year(app):
     app.switch_page("kb_app/pages/vergelijken.py").run()
     app.text_input(key="topic").input("ingebrekestellingen").run()

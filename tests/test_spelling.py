@@ -43,3 +43,14 @@ def test_ask_searches_the_reports_word_and_says_so(slice_paths, capsys):
     assert out["results"][0]["year"] == 2012 and "83%" in out["results"][0]["quote"]
     assert main(["--corpus", str(corpus), "--index", str(index), "ask", "tijdige afhandeling klahcten 2012", "-k", "1"]) == 0
     assert capsys.readouterr().out.startswith("searched for 'klachten' where you typed 'klahcten'\n")
+
+
+def test_compare_reads_a_topics_slip_as_the_reports_word(slice_kb, slice_paths, capsys):
+    from kb.compare import compare
+
+    mentions = {s.year: s.mentions for s in compare(slice_kb, "klachten")}
+    assert sum(mentions.values()) > 0 and {s.year: s.mentions for s in compare(slice_kb, "klahcten")} == mentions
+    corpus, index = slice_paths
+    assert main(["--corpus", str(corpus), "--index", str(index), "compare", "klahcten", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["topic"] == "klachten" and out["respelled"] == [{"typed": "klahcten", "read": "klachten"}]

@@ -7,7 +7,7 @@ from kb.errors import KbError
 from kb.render import md_escape
 
 from kb_app.cards import card, where_label
-from kb_app.common import lang, open_kb, page_header, report_titles, say_error, topic_input, words
+from kb_app.common import lang, open_kb, page_header, report_titles, say_error, say_respelled, topic_input, words
 from kb_app.export import export_buttons
 
 
@@ -30,6 +30,7 @@ def main() -> None:
     except KbError as exc:
         say_error(exc)
         return
+    say_respelled(kb.respelled(topic)[1], t)
     titles = {kb.index.documents[d]["year"]: title for d, title in report_titles(kb).items()}
     # y labelled: a bar counts the places a report speaks of the topic, not the topic's own numbers
     st.bar_chart({str(s.year): s.mentions for s in summaries}, x_label=t["chart_reports"], y_label=t["chart_places"],

@@ -6,7 +6,7 @@ from kb.errors import KbError
 from kb.render import md_escape
 
 from kb_app.cards import card
-from kb_app.common import fact_citation, keep_in_url, open_kb, report_titles, say_error, words
+from kb_app.common import fact_citation, keep_in_url, open_kb, report_titles, say_error, say_respelled, words
 from kb_app.export import export_buttons
 
 
@@ -61,9 +61,7 @@ def results(kb, question: str, years: list[int], docs: list[str], k: int, t: dic
     except KbError as exc:
         say_error(exc)
         return
-    if answer.respelled:  # the words it searched for are not the ones typed: say so before anything else
-        st.caption(f"{t['respelled']}: " + ", ".join(f"**{md_escape(read)}** ({t['typed']}: {md_escape(typed)})"
-                                                      for typed, read in answer.respelled))
+    say_respelled(answer.respelled, t)
     if not answer.passages:
         st.info(t["none"])
         return
