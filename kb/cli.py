@@ -214,12 +214,13 @@ def cmd_compare(args) -> int:
     from .tables import pasteable_quote
 
     kb = open_kb(args)
-    topic, respelled = kb.respelled(check_question(args.topic))
+    typed = check_question(args.topic)
+    topic, respelled = kb.respelled(typed)
     summaries = compare(kb, topic, per_year=args.k)
     if args.json:
         years = [{"year": s.year, "mentions": s.mentions,
                   "passages": [passage_json(p, rank) for rank, p in enumerate(s.passages, 1)]} for s in summaries]
-        print(json.dumps({"topic": topic, "years": years,
+        print(json.dumps({"topic": typed, "years": years,
                           "respelled": [{"typed": typed, "read": read} for typed, read in respelled]},
                          ensure_ascii=False, indent=1))
         return 0
@@ -237,11 +238,16 @@ def cmd_figures(args) -> int:
     from .pipeline import check_question
     from .render import series_json
 
-    query = check_question(args.query)
-    found = open_kb(args).figures(query)
+    kb = open_kb(args)
+    typed = check_question(args.query)
+    query, respelled = kb.respelled(typed)
+    found = kb.figures(query)
     if args.json:
-        print(json.dumps({"query": query, "series": [series_json(s) for s in found]}, ensure_ascii=False, indent=1))
+        print(json.dumps({"query": typed, "series": [series_json(s) for s in found],
+                          "respelled": [{"typed": typed, "read": read} for typed, read in respelled]},
+                         ensure_ascii=False, indent=1))
         return 0
+    _say_respelled(respelled)
     if not found:
         print(f"no table figures about '{query}'; try a word from a table title, e.g. klachten, asiel")
     for s in found:

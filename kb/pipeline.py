@@ -97,8 +97,9 @@ class KnowledgeBase:
         return link_series(facts)
 
     def figures(self, query: str) -> list[Series]:
+        """The series a query names, best first; a typing slip read as the reports' word."""
         self.refresh()
-        return find_series(self.series, check_question(query))
+        return find_series(self.series, self.respelled(check_question(query))[0])
 
     def figure_answer(self, question: str) -> list[Fact]:
         """For a question that asks for a figure ("hoeveel klachten in 2016"): the facts of the best

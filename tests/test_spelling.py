@@ -53,4 +53,13 @@ def test_compare_reads_a_topics_slip_as_the_reports_word(slice_kb, slice_paths, 
     corpus, index = slice_paths
     assert main(["--corpus", str(corpus), "--index", str(index), "compare", "klahcten", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["topic"] == "klachten" and out["respelled"] == [{"typed": "klahcten", "read": "klachten"}]
+    assert out["topic"] == "klahcten" and out["respelled"] == [{"typed": "klahcten", "read": "klachten"}]
+
+
+def test_figures_read_a_slip_as_the_reports_word(slice_kb, slice_paths, capsys):
+    names = [s.name for s in slice_kb.figures("klachten")]
+    assert names and [s.name for s in slice_kb.figures("klahcten")] == names
+    corpus, index = slice_paths
+    assert main(["--corpus", str(corpus), "--index", str(index), "figures", "klahcten", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [s["label"] for s in out["series"]] == names and out["respelled"] == [{"typed": "klahcten", "read": "klachten"}]

@@ -8,7 +8,7 @@ from kb.pipeline import check_question
 from kb.render import md_escape
 from kb.series import rank_series
 
-from kb_app.common import citation_of_doc, fact_citation, lang, open_kb, page_header, say_error, topic_input, words
+from kb_app.common import citation_of_doc, fact_citation, lang, open_kb, page_header, say_error, say_respelled, topic_input, words
 
 SHOWN, MORE = 4, 8
 NUMBERS = {"nl": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€ ", ""]},
@@ -63,10 +63,12 @@ def main() -> None:
     if not query.strip():
         return
     try:
-        found = rank_series(kb.series, check_question(query))
+        query, respelled = kb.respelled(check_question(query))
+        found = rank_series(kb.series, query)
     except KbError as exc:
         say_error(exc)
         return
+    say_respelled(respelled, t)
     if not found:
         st.info(t["no_figures"])
     for series in found[:SHOWN]:
