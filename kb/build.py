@@ -28,7 +28,8 @@ SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_t
                         "word; a title ending in '&' goes on on the next line; a web reference ('Zie https://...') "
                         "or a signature ('R.J.T. van Lint') or its signer's role is none; a contents list's title "
                         "meets the chapter's without its function words; a chronicle's chunk has its news item's "
-                        "dated title in its section; title lines never make a chunk of their own",
+                        "dated title in its section; title lines never make a chunk of their own; a dated title's lone "
+                        "second line before a blank line is the title's",
             "cleaning": "broken ligatures joined, a bare one too ('fi let', '2.946 ft e')"}
 
 

@@ -114,11 +114,12 @@ def find_headings(text: str) -> list[Heading]:
                 headings.append(Heading(pos, 2, s))
         else:
             prev = "" if _signed_above(lines, i) else _nearest(lines, i, -1)  # a signature ends what came before
-            nxt = _nearest(lines, i, +1)
+            second = second_title_line(text, pos + len(line)) if _DATED.match(s) else []
+            nxt = _nearest(lines, i + len(second), +1)  # what follows the title (a lowercase "asielzoekerscentra" is in it)
             role = i > 0 and re.match(_SIGNATURE, lines[i - 1].strip())  # under the signer's name: "Hoofddirecteur IND"
             if not role and looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(
                     _nearest(lines, i, -1, True), _following(lines, i)):
-                headings.append(Heading(pos, 1, continued_title(s, _following(lines, i))))
+                headings.append(Heading(pos, 1, " ".join([continued_title(s, _following(lines, i)), *second])))
         pos += len(line) + 1
     return headings
 
@@ -150,6 +151,15 @@ def continued_title(title: str, after: list[str]) -> str:
     if rest.isalpha() and rest.islower() and word_score(whole) > max(word_score(last.lower()), word_score(rest)):
         title += rest
     return title
+
+
+def second_title_line(text: str, end: int) -> list[str]:
+    """The line after a dated news title that ends at `end`, when the title goes on there: a line
+    standing alone before a blank line, ending no sentence ("15/9 Start onderzoek Family
+    reunification of Third-country" / "Nationals in the EU plus Norway: National Practices").
+    An item's text runs on for lines, so a lone line is the title's."""
+    m = re.compile(r"\n[ \t]*([^\n]{2,70}?)[ \t]*(?:\n[ \t]*\n|\n?\Z)").match(text, end)
+    return [m.group(1)] if m and m.group(1)[-1] not in ".!?:;," and not is_table_line(m.group(1)) else []
 
 
 def heading_max_len(lines: list[str]) -> int:
@@ -330,4 +340,4 @@ def news_item(text: str, sec: Section, start: int, end: int) -> str:
         return ""
     before = list(DATED_ENTRY.finditer(text, sec.start, start + 1))
     item = before[-1] if before else DATED_ENTRY.search(text, start, end)
-    return " ".join(item.group(0).split()) if item else ""
+    return " ".join([*item.group(0).split(), *second_title_line(text, item.end())]) if item else ""

@@ -50,6 +50,19 @@ def test_a_chronicle_chunk_is_cited_by_its_news_item_not_its_month():
     assert section_label(later[0].section, later[0].text, 2016) == "15 december 2016: Naturalisatiedag voor de tiende keer"
 
 
+def test_a_dated_title_set_over_two_lines_is_one_title():
+    from kb.cite import section_label
+    sections = {c.section for c in chunks_of("ind-jaarverslag-2016")}
+    assert "15/9 Start onderzoek Family reunification of Third-country Nationals in the EU plus Norway: National Practices" in sections
+    open_day = next(c for c in chunks_of("ind-jaarverslag-2016") if "Ongeveer 40.000 mensen bezochten" in c.text)
+    assert open_day.section == "24/9 Vluchtelingen krijgen een gezicht op landelijke open dag asielzoekerscentra"
+    item = next(c for c in chunks_of("ind-jaarverslag-2016") if "schijnconstructies" in c.section)
+    assert section_label(item.section, item.text, 2016) == (
+        "1 november 2016: Inspectie SZW krijgt meer zicht op internationale schijnconstructies")
+    one_line = "4/2 Korte titel\nDe tekst van het bericht loopt door\nover een tweede regel.\n\nVolgende alinea."
+    assert [h.title for h in find_headings(one_line)] == ["4/2 Korte titel"]  # an item's text is no title
+
+
 def test_a_contents_list_title_meets_the_chapter_worded_longer_and_a_signature_ends_the_foreword():
     sections = {c.section for c in chunks_of("ind-stand-van-de-uitvoering-2023")}
     assert "Onbedoelde effecten van wet- en regelgeving > KNELPUNT IN HET KORT" in sections
