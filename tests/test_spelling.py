@@ -63,3 +63,10 @@ def test_figures_read_a_slip_as_the_reports_word(slice_kb, slice_paths, capsys):
     assert main(["--corpus", str(corpus), "--index", str(index), "figures", "klahcten", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [s["label"] for s in out["series"]] == names and out["respelled"] == [{"typed": "klahcten", "read": "klachten"}]
+
+
+def test_both_stores_read_a_slip_alike(stored_kb):
+    query = stored_kb.query("tijdige afhandeling klahcten 2012")
+    assert query.respelled == (("klahcten", "klachten"),) and "klacht" in query.terms
+    [top] = stored_kb.ask("tijdige afhandeling klahcten 2012", k=1)
+    assert top.chunk.year == 2012 and "83%" in top.quote
