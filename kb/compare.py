@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .answer import asked, highlight
-from .chunk import is_contents
+from .lines import is_contents
 from .lexical import stem, tokenize, word_terms, words
 from .lexicon import split_compound
 from .pipeline import KnowledgeBase, check_question

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .chunk import is_year_header
+from .lines import is_year_header
 
 VALUE = r"(?:€\s?)?[-+]?\d+(?:\.\d{3})*(?:,\d+)?(?:\s?%|\s?(?:mln|milj\.?|miljoen|mld|miljard)(?!\w)|\s?ft\s?e\b)?"
 _VALUE = re.compile(VALUE)

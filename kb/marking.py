@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .chunk import is_table_line
+from .lines import is_table_line
 from .kinds import holds_kind
 from .lexical import lemma_terms, tokenize, words
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .chunk import BULLETS, is_numeric_line, is_table_line, is_torn_label, is_year_header
+from .lines import BULLETS, is_numeric_line, is_table_line, is_torn_label, is_year_header
 from .lexical import WORD, normalize, word_terms
 
 _OPENER = r"[\"'‘“(]?[A-ZÀ-Ý0-9•]"  # what opens a sentence or a row: a capital, a digit or a bullet, maybe quoted

@@ -1,5 +1,6 @@
 """Chunking: sections from structure, tables whole with their title, exact spans."""
-from kb.chunk import CHUNK_SIZE, chunk_document, find_headings, find_sections
+from kb.chunk import CHUNK_SIZE, chunk_document, find_sections
+from kb.headings import find_headings
 from kb.load import load_corpus
 from kb.records import DocMeta, Document
 

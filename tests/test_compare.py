@@ -4,7 +4,7 @@ import json
 import pytest
 
 from kb.cli import main
-from kb.chunk import is_contents
+from kb.lines import is_contents
 from kb.compare import compare, speaks_of, topic_requirements
 from kb.lexical import tokenize
 

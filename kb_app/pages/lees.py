@@ -7,7 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from kb.chunk import find_sections, is_table_line
+from kb.chunk import find_sections
+from kb.lines import is_table_line
 from kb.cite import mended, plain, report_name, section_label
 from kb.render import md_escape
 

@@ -1,0 +1,133 @@
+"""Headings: which lines of a report are titles, and the titles they make.
+
+From Markdown `#` lines; else from a contents list ("Titel<TAB>6") naming the heading lines;
+else from heading-like lines (short, capitalised, standing alone), a title set large over
+several lines read as one."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bm25s.stopwords import STOPWORDS_DUTCH
+
+from .lexicon import word_score
+from .lines import TOC_LINE, TORN_LABELS, in_torn_table, is_table_line
+
+_MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
+_CAPS_LINE = re.compile(r"^[ \t]*([A-ZÀ-Ý][A-ZÀ-Ý '’&,/-]{5,70}[?!]?)[ \t]*$", re.M)
+_FUNCTION_WORDS = frozenset(STOPWORDS_DUTCH)
+_DATED = re.compile(r"\d{1,2}/\d{1,2}\s+\w")  # timeline entries: "18/4 Inzet NL-experts"
+# Short lines that stand alone like a heading but are none: a reference to a web page ("Zie
+# https://www.easo.europa.eu/") and a signature's name with initials ("R.J.T. van Lint").
+_SIGNATURE = r"(?:[A-Z]\.){1,4}\s*(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+$"
+_NOT_A_HEADING = re.compile(rf"(?:Zie|See)\b|.*(?:://|\bwww\.)|{_SIGNATURE}")
+
+
+@dataclass(frozen=True)
+class Heading:
+    start: int  # offset of the heading line in the document text
+    level: int
+    title: str
+
+
+def looks_like_heading(line: str, prev: str, nxt: str, max_len: int = 70) -> bool:
+    """Short, capitalised, standing alone; `max_len` is kept below the body's line length."""
+    s = line.strip()
+    dated = bool(_DATED.match(s))
+    if not (2 < len(s) <= (70 if dated else max_len)) or s[-1] in ".,;:-" or is_table_line(s):
+        return False
+    if not (s[0].isupper() or dated) or len(s.split()) > (12 if dated else 8):
+        return False
+    if s.split()[-1].lower() in _FUNCTION_WORDS or _NOT_A_HEADING.match(s):  # wrapped: "De plannen die ... gemaakt om"
+        return False
+    prev_s, next_s = prev.strip(), nxt.strip()
+    standalone = not prev_s or prev_s[-1] in ".!?:”\"’'" or prev_s == prev_s.upper()
+    return standalone and bool(next_s) and not next_s[0].islower()
+
+
+def find_headings(text: str) -> list[Heading]:
+    md = [Heading(m.start(), len(m.group(1)), m.group(2).strip()) for m in _MD_HEADING.finditer(text)]
+    if md:
+        return md
+    toc = {toc_key(m.group(1)) for m in TOC_LINE.finditer(text)}
+    headings = []
+    pos = 0
+    lines = text.split("\n")
+    max_len = heading_max_len(lines)
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if toc:
+            if toc_key(s) in toc and "\t" not in line:
+                headings.append(Heading(pos, 1, s))
+            elif _CAPS_LINE.match(line) and not is_table_line(s):
+                headings.append(Heading(pos, 2, s))
+        else:
+            prev = "" if _signed_above(lines, i) else _nearest(lines, i, -1)  # a signature ends what came before
+            second = second_title_line(text, pos + len(line)) if _DATED.match(s) else []
+            nxt = _nearest(lines, i + len(second), +1)  # what follows the title (a lowercase "asielzoekerscentra" is in it)
+            role = i > 0 and re.match(_SIGNATURE, lines[i - 1].strip())  # under the signer's name: "Hoofddirecteur IND"
+            if not role and looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(
+                    _nearest(lines, i, -1, True), _following(lines, i)):
+                headings.append(Heading(pos, 1, " ".join([continued_title(s, _following(lines, i)), *second])))
+        pos += len(line) + 1
+    return headings
+
+
+def _signed_above(lines: list[str], i: int) -> bool:
+    """Whether a signature's name and the role under it stand right above line i ("R.J.T. van
+    Lint" / "Hoofddirecteur IND"): the foreword ends there, and the next chapter's title follows
+    with no full stop before it."""
+    return i >= 2 and bool(lines[i - 1].strip()) and re.match(_SIGNATURE, lines[i - 2].strip()) is not None
+
+
+def toc_key(title: str) -> tuple[str, ...]:
+    """A title's words without the function words: a contents list may word a chapter's title a
+    little shorter than the chapter does ("Onbedoelde effecten wet- en regelgeving" for
+    "Onbedoelde effecten van wet- en regelgeving")."""
+    return tuple(w for w in re.findall(r"\w+", title.lower()) if w not in _FUNCTION_WORDS)
+
+
+def continued_title(title: str, after: list[str]) -> str:
+    """A title set large breaks over lines: one that ends in "&" goes on on the next line, and a
+    word broken there without a hyphen is made whole ("Asiel &" / "Bescher" / "ming" reads
+    "Asiel & Bescherming")."""
+    if not title.endswith("&") or not after:
+        return title
+    title = f"{title} {after[0].strip()}"
+    rest = after[1].strip() if len(after) > 1 else ""
+    last = title.split()[-1]
+    whole = (last + rest).lower()
+    if rest.isalpha() and rest.islower() and word_score(whole) > max(word_score(last.lower()), word_score(rest)):
+        title += rest
+    return title
+
+
+def second_title_line(text: str, end: int) -> list[str]:
+    """The line after a dated news title that ends at `end`, when the title goes on there: a line
+    standing alone before a blank line, ending no sentence ("15/9 Start onderzoek Family
+    reunification of Third-country" / "Nationals in the EU plus Norway: National Practices").
+    An item's text runs on for lines, so a lone line is the title's."""
+    m = re.compile(r"\n[ \t]*([^\n]{2,70}?)[ \t]*(?:\n[ \t]*\n|\n?\Z)").match(text, end)
+    return [m.group(1)] if m and m.group(1)[-1] not in ".!?:;," and not is_table_line(m.group(1)) else []
+
+
+def heading_max_len(lines: list[str]) -> int:
+    """Headings are clearly shorter than the wrapped body lines of a PDF text."""
+    body = sorted(len(line.strip()) for line in lines if len(line.strip()) > 20)
+    return int(0.7 * body[len(body) // 2]) if body else 70
+
+
+def _following(lines: list[str], i: int) -> list[str]:
+    """The next TORN_LABELS non-blank lines after line i."""
+    return [line for line in lines[i + 1:i + 1 + 2 * TORN_LABELS] if line.strip()][:TORN_LABELS]
+
+
+def _nearest(lines: list[str], i: int, step: int, across_blank: bool = False) -> str:
+    """The nearest non-blank line after line i, or the line right before it ("" when that is
+    blank, unless `across_blank`); "" at either end."""
+    j = i + step
+    while 0 <= j < len(lines):
+        if lines[j].strip():
+            return lines[j] if step > 0 or across_blank or j == i - 1 else ""
+        j += step
+    return ""
