@@ -92,7 +92,8 @@ def _is_title(block: str) -> bool:
 def pack_units(text: str, units: list[tuple[int, int, bool]], size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
     """Greedy packing of whole units into spans of at most `size`; long prose units are split. Title
     lines never make a span of their own: they go with the text they head, past `size` if need be
-    (a chunk of three headings was retrieved and quoted as "### *Vernieuwen IV-landschap*")."""
+    (a chunk of three headings was retrieved and quoted as "### *Vernieuwen IV-landschap*"), or,
+    at a section's end, with the text before them."""
     spans: list[tuple[int, int]] = []
     for u_start, u_end, table in units:
         heads = bool(spans) and _can_extend(spans, u_start) and _titles_only(text[spans[-1][0]:spans[-1][1]], size)
@@ -105,6 +106,8 @@ def pack_units(text: str, units: list[tuple[int, int, bool]], size: int = CHUNK_
             spans[-1] = (spans[-1][0], u_end)
         else:
             spans.append((u_start, u_end))
+    if len(spans) > 1 and _titles_only(text[spans[-1][0]:spans[-1][1]], size) and spans[-2][1] <= spans[-1][0]:
+        spans[-2:] = [(spans[-2][0], spans[-1][1])]  # a closing credit line ("Met dank aan ...") ends the text before it
     return spans
 
 

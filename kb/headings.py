@@ -5,6 +5,7 @@ else from heading-like lines (short, capitalised, standing alone), a title set l
 several lines read as one."""
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -21,6 +22,9 @@ _DATED = re.compile(r"\d{1,2}/\d{1,2}\s+\w")  # timeline entries: "18/4 Inzet NL
 # https://www.easo.europa.eu/") and a signature's name with initials ("R.J.T. van Lint").
 _SIGNATURE = r"(?:[A-Z]\.){1,4}\s*(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+$"
 _NOT_A_HEADING = re.compile(rf"(?:Zie|See)\b|.*(?:://|\bwww\.)|{_SIGNATURE}")
+MAX_TITLE_LINES = 4  # a title set large takes a few lines; five short lines are a caption or a narrow column
+_CAPTION = re.compile(r"\((?:links|rechts|midden|boven|onder)\)", re.I)  # "Willy van der Mark (links)"
+_OPENS_QUOTE = ("‘", "“", "'", '"')
 
 
 @dataclass(frozen=True)
@@ -50,27 +54,67 @@ def find_headings(text: str) -> list[Heading]:
     if md:
         return md
     toc = {toc_key(m.group(1)) for m in TOC_LINE.finditer(text)}
+    if not toc:
+        return _plain_headings(text)
     headings = []
     pos = 0
-    lines = text.split("\n")
-    max_len = heading_max_len(lines)
-    for i, line in enumerate(lines):
+    for line in text.split("\n"):
         s = line.strip()
-        if toc:
-            if toc_key(s) in toc and "\t" not in line:
-                headings.append(Heading(pos, 1, s))
-            elif _CAPS_LINE.match(line) and not is_table_line(s):
-                headings.append(Heading(pos, 2, s))
-        else:
-            prev = "" if _signed_above(lines, i) else _nearest(lines, i, -1)  # a signature ends what came before
-            second = second_title_line(text, pos + len(line)) if _DATED.match(s) else []
-            nxt = _nearest(lines, i + len(second), +1)  # what follows the title (a lowercase "asielzoekerscentra" is in it)
-            role = i > 0 and re.match(_SIGNATURE, lines[i - 1].strip())  # under the signer's name: "Hoofddirecteur IND"
-            if not role and looks_like_heading(line, prev, nxt, max_len) and not in_torn_table(
-                    _nearest(lines, i, -1, True), _following(lines, i)):
-                headings.append(Heading(pos, 1, " ".join([continued_title(s, _following(lines, i)), *second])))
+        if toc_key(s) in toc and "\t" not in line:
+            headings.append(Heading(pos, 1, s))
+        elif _CAPS_LINE.match(line) and not is_table_line(s):
+            headings.append(Heading(pos, 2, s))
         pos += len(line) + 1
     return headings
+
+
+def _plain_headings(text: str) -> list[Heading]:
+    """The headings of a text without Markdown or a contents list: heading-like lines, and a
+    title set large over a few short lines, read as one."""
+    lines = text.split("\n")
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    max_len = heading_max_len(lines)
+    headings: list[Heading] = []
+    skip = 0
+    for i, line in enumerate(lines):
+        s = line.strip()
+        prev = "" if _signed_above(lines, i) else _nearest(lines, i, -1)  # a signature ends what came before
+        block = title_lines(lines, i, prev, max_len) if i >= skip else 0
+        torn = in_torn_table(_nearest(lines, i, -1, True), _following(lines, i))
+        if block and not torn:
+            headings.append(Heading(starts[i], 1, " ".join(x.strip() for x in lines[i:i + block])))
+            skip = i + block
+            continue
+        second = second_title_line(text, starts[i] + len(line)) if _DATED.match(s) else []
+        nxt = _nearest(lines, i + len(second), +1)  # what follows the title (a lowercase "asielzoekerscentra" is in it)
+        role = i > 0 and re.match(_SIGNATURE, lines[i - 1].strip())  # under the signer's name: "Hoofddirecteur IND"
+        if i >= skip and not role and looks_like_heading(line, prev, nxt, max_len) and not torn:
+            headings.append(Heading(starts[i], 1, " ".join([continued_title(s, _following(lines, i)), *second])))
+    return headings
+
+
+def title_lines(lines: list[str], i: int, prev: str, max_len: int) -> int:
+    """How many lines from line i make one title set large over short lines ("Soepeler regels" /
+    "voor internationaal" / "talent"), else 0: two to four lines clearly shorter than a heading
+    may be (a narrow column's body lines are as long as that), the first capitalised or opening a quotation and standing alone (after a blank line or a
+    sentence's end) and holding no figure, none ending a clause or holding a photo caption's "(links)", the last no
+    function word; then a blank line, a longer line or a pull quote, never a line going on."""
+    first, prev_s = lines[i].strip(), prev.strip()
+    if not first or not (first[0].isupper() or first.startswith(_OPENS_QUOTE)) or first.endswith("&"):
+        return 0  # a title ending in "&" goes on by continued_title's rule
+    if (prev_s and prev_s[-1] not in ".!?:”\"’'") or _NOT_A_HEADING.match(first) or any(ch.isdigit() for ch in first):
+        return 0  # "Top 3 nationaliteiten" / "studenten" is a figure box's title: it stays with its list
+    n, short = 0, 3 * max_len // 4  # a narrow column's body lines are about max_len long
+    while i + n < len(lines) and n < MAX_TITLE_LINES:
+        s = lines[i + n].strip()
+        if not s or len(s) > short or (n and (s.startswith(_OPENS_QUOTE) or s.endswith("?") or _DATED.match(s))):
+            break  # a pull quote, an interview's question or a dated news title stand apart
+        if s.rstrip("’”'\"")[-1] in ".,;:" or is_table_line(s) or _CAPTION.search(s):
+            return 0
+        n += 1
+    after = lines[i + n].strip() if i + n < len(lines) else ""
+    ends = not after or len(after) > short or after.startswith(_OPENS_QUOTE) or after.endswith("?") or _DATED.match(after)
+    return n if n >= 2 and ends and lines[i + n - 1].split()[-1].lower() not in _FUNCTION_WORDS else 0
 
 
 def _signed_above(lines: list[str], i: int) -> bool:

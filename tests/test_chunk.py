@@ -64,6 +64,17 @@ def test_a_dated_title_set_over_two_lines_is_one_title():
     assert [h.title for h in find_headings(one_line)] == ["4/2 Korte titel"]  # an item's text is no title
 
 
+def test_a_title_set_large_over_short_lines_is_one_title():
+    titles = [h.title for h in find_headings(DOCS["ind-jaarverslag-2016"].text)]
+    assert {"Dienstverlening Haags Expatcenter hoog gewaardeerd", "Soepeler regels voor internationaal talent",
+            "‘Voor iedereen in het asielproces was het heel hard werken’", "Kennisdag met kennismigranten"} <= set(titles)
+    assert "Top 3 nationaliteiten" in titles and not [t for t in titles if "(links)" in t or "Vooral filet" in t]
+    narrow = "Einde.\n\nOok verloopt de communicatie met onze\nsamenwerkingspartners steeds vaker\ndigitaal, zo blijkt.\n"
+    assert find_headings(narrow) == []  # a narrow column's lines are as long as the column: body, no title
+    credit = [c for c in chunks_of("ind-jaarverslag-2016") if "Met dank aan VenJ in beeld" in c.text]
+    assert len(credit) == 1 and "Nu vragen we ernaar" in credit[0].text  # a closing credit ends its article's chunk
+
+
 def test_a_contents_list_title_meets_the_chapter_worded_longer_and_a_signature_ends_the_foreword():
     sections = {c.section for c in chunks_of("ind-stand-van-de-uitvoering-2023")}
     assert "Onbedoelde effecten van wet- en regelgeving > KNELPUNT IN HET KORT" in sections
