@@ -29,7 +29,8 @@ SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_t
                         "or a signature ('R.J.T. van Lint') or its signer's role is none; a contents list's title "
                         "meets the chapter's without its function words; a chronicle's chunk has its news item's "
                         "dated title in its section; title lines never make a chunk of their own; a dated title's lone "
-                        "second line before a blank line is the title's; a title set large over 2-4 short lines is one",
+                        "second line before a blank line is the title's; a title set large over 2-4 short lines is one; "
+                        "a dated title after a table row, or ending in a year, is one and stands under its month",
             "cleaning": "broken ligatures joined, a bare one too ('fi let', '2.946 ft e')"}
 
 

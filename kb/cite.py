@@ -9,7 +9,8 @@ from .clean import _LIGATURE, _SUSPENDED
 from .lexicon import is_known
 
 # A chronicle's news item under its month's heading: "15/12  Naturalisatiedag voor de tiende keer" (day, title).
-DATED_ENTRY = re.compile(r"^[ \t]*(\d{1,2})/\d{1,2}(?:[ \t]*-[ \t]*\d{1,2}/\d{1,2})?[ \t]+(\S[^\n]{2,120}?)[ \t]*$", re.M)
+DATED_ENTRY = re.compile(r"^[ \t]*(?P<day>\d{1,2})/(?P<month>\d{1,2})(?:[ \t]*-[ \t]*\d{1,2}/\d{1,2})?[ \t]+"
+                         r"(?P<title>\S[^\n]{2,120}?)[ \t]*$", re.M)
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december", "january", "february", "march", "may", "june", "july", "august", "october")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")  # "[x](javascript:alert(1))" too
@@ -86,7 +87,9 @@ def section_label(section: str, text: str = "", year: int = 0, lang: str = "nl")
 def _dated(entry: re.Match, month: str, year: int) -> str:
     """A chronicle's entry as a journalist cites it: "19/1 Koning bezoekt Ter Apel" under "Januari"
     -> "19 januari 2016: Koning bezoekt Ter Apel" (the month heading alone names no subject)."""
-    return f"{int(entry.group(1))} {month} {year}: {' '.join(entry.group(2).split())}"
+    number = int(entry["month"])
+    month = MONTHS[number - 1] if 1 <= number <= 12 else month  # "1/7" under "Juni" (its month's heading is missing) is July
+    return f"{int(entry['day'])} {month} {year}: {' '.join(entry['title'].split())}"
 
 
 def added_note(doc: dict, lang: str = "nl") -> str:

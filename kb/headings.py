@@ -18,10 +18,13 @@ _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 _CAPS_LINE = re.compile(r"^[ \t]*([A-ZÀ-Ý][A-ZÀ-Ý '’&,/-]{5,70}[?!]?)[ \t]*$", re.M)
 _FUNCTION_WORDS = frozenset(STOPWORDS_DUTCH)
 _DATED = re.compile(r"\d{1,2}/\d{1,2}\s+\w")  # timeline entries: "18/4 Inzet NL-experts"
+_DATED_TITLE = re.compile(r"\d{1,2}/\d{1,2}(?:\s*-\s*\d{1,2}/\d{1,2})?\s+[A-ZÀ-Ý0-9‘']")  # a dated line opening a title
 # Short lines that stand alone like a heading but are none: a reference to a web page ("Zie
 # https://www.easo.europa.eu/") and a signature's name with initials ("R.J.T. van Lint").
-_SIGNATURE = r"(?:[A-Z]\.){1,4}\s*(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+$"
+_SIGNATURE = (r"(?:(?:[A-Z]\.){1,4}\s*(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+"
+              r"|[A-Z]\w+\s+(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+,)$")  # "R.J.T. van Lint", "Rob van Lint,"
 _NOT_A_HEADING = re.compile(rf"(?:Zie|See)\b|.*(?:://|\bwww\.)|{_SIGNATURE}")
+MAX_CALL_WORDS = 4  # a title may call out ("Praten werkt!"); a longer line ending in "!" is a sentence
 MAX_TITLE_LINES = 4  # a title set large takes a few lines; five short lines are a caption or a narrow column
 _CAPTION = re.compile(r"\((?:links|rechts|midden|boven|onder)\)", re.I)  # "Willy van der Mark (links)"
 _OPENS_QUOTE = ("‘", "“", "'", '"')
@@ -37,15 +40,19 @@ class Heading:
 def looks_like_heading(line: str, prev: str, nxt: str, max_len: int = 70) -> bool:
     """Short, capitalised, standing alone; `max_len` is kept below the body's line length."""
     s = line.strip()
-    dated = bool(_DATED.match(s))
-    if not (2 < len(s) <= (70 if dated else max_len)) or s[-1] in ".,;:-" or is_table_line(s):
+    titled = bool(_DATED_TITLE.match(s))  # "31/12 Baten en lasten in 2016": its year is no table value
+    dated = titled or bool(_DATED.match(s))
+    if not (2 < len(s) <= (70 if dated else max_len)) or s[-1] in ".,;:-" or (is_table_line(s) and not titled):
         return False
     if not (s[0].isupper() or dated) or len(s.split()) > (12 if dated else 8):
         return False
     if s.split()[-1].lower() in _FUNCTION_WORDS or _NOT_A_HEADING.match(s):  # wrapped: "De plannen die ... gemaakt om"
         return False
+    if s.endswith("!") and len(s.split()) > MAX_CALL_WORDS:  # "Ik wens u veel leesplezier toe!" closes a letter
+        return False
     prev_s, next_s = prev.strip(), nxt.strip()
-    standalone = not prev_s or prev_s[-1] in ".!?:”\"’'" or prev_s == prev_s.upper()
+    # a chronicle's dated title may follow a table row or a list with no full stop between
+    standalone = not prev_s or prev_s[-1] in ".!?:”\"’'" or prev_s == prev_s.upper() or titled
     return standalone and bool(next_s) and not next_s[0].islower()
 
 
@@ -85,11 +92,12 @@ def _plain_headings(text: str) -> list[Heading]:
             headings.append(Heading(starts[i], 1, " ".join(x.strip() for x in lines[i:i + block])))
             skip = i + block
             continue
-        second = second_title_line(text, starts[i] + len(line)) if _DATED.match(s) else []
+        second = second_title_line(text, starts[i] + len(line)) if _DATED.match(s) or _DATED_TITLE.match(s) else []
         nxt = _nearest(lines, i + len(second), +1)  # what follows the title (a lowercase "asielzoekerscentra" is in it)
         role = i > 0 and re.match(_SIGNATURE, lines[i - 1].strip())  # under the signer's name: "Hoofddirecteur IND"
         if i >= skip and not role and looks_like_heading(line, prev, nxt, max_len) and not torn:
-            headings.append(Heading(starts[i], 1, " ".join([continued_title(s, _following(lines, i)), *second])))
+            level = 2 if _DATED_TITLE.match(s) else 1  # a chronicle's news item stands under its month
+            headings.append(Heading(starts[i], level, " ".join([continued_title(s, _following(lines, i)), *second])))
     return headings
 
 

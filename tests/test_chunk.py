@@ -54,14 +54,26 @@ def test_a_chronicle_chunk_is_cited_by_its_news_item_not_its_month():
 def test_a_dated_title_set_over_two_lines_is_one_title():
     from kb.cite import section_label
     sections = {c.section for c in chunks_of("ind-jaarverslag-2016")}
-    assert "15/9 Start onderzoek Family reunification of Third-country Nationals in the EU plus Norway: National Practices" in sections
+    assert ("September > 15/9 Start onderzoek Family reunification of Third-country Nationals in the EU plus Norway: "
+            "National Practices") in sections
     open_day = next(c for c in chunks_of("ind-jaarverslag-2016") if "Ongeveer 40.000 mensen bezochten" in c.text)
-    assert open_day.section == "24/9 Vluchtelingen krijgen een gezicht op landelijke open dag asielzoekerscentra"
+    assert open_day.section == "September > 24/9 Vluchtelingen krijgen een gezicht op landelijke open dag asielzoekerscentra"
     item = next(c for c in chunks_of("ind-jaarverslag-2016") if "schijnconstructies" in c.section)
     assert section_label(item.section, item.text, 2016) == (
         "1 november 2016: Inspectie SZW krijgt meer zicht op internationale schijnconstructies")
     one_line = "4/2 Korte titel\nDe tekst van het bericht loopt door\nover een tweede regel.\n\nVolgende alinea."
     assert [h.title for h in find_headings(one_line)] == ["4/2 Korte titel"]  # an item's text is no title
+
+
+def test_a_dated_title_after_a_table_row_or_ending_in_a_year_is_a_title_under_its_month():
+    from kb.cite import section_label
+    by_start = {c.text.split("\n", 1)[0].strip(): c for c in chunks_of("ind-jaarverslag-2016")}
+    assert by_start["6/10 Meer nareizigers"].section == "Oktober > 6/10 Meer nareizigers"  # after "Inwilligingen ... 78% 81%"
+    income = next(c for c in chunks_of("ind-jaarverslag-2016") if "De baten van de IND bestonden in 2016" in c.text)
+    assert section_label(income.section, income.text, 2016) == "31 december 2016: Baten en lasten in 2016"
+    july = next(c for c in chunks_of("ind-jaarverslag-2016") if "1/7 Wijziging toelatingsregeling" in c.section)
+    assert section_label(july.section, july.text, 2016).startswith("1 juli 2016: ")  # under "Juni": July's heading is missing
+    assert not [c for c in chunks_of("ind-jaarverslag-2016") if "leesplezier" in c.section]  # a letter's last line
 
 
 def test_a_title_set_large_over_short_lines_is_one_title():
