@@ -8,6 +8,7 @@ import itertools
 import re
 
 from .lexical import tokenize, word_terms, words
+from .sentences import split_sentences
 from .units import FIGURE
 
 _MONTHS = "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
@@ -103,6 +104,7 @@ _FASTER = {"number": holds_number, "date": holds_date, "duration": holds_duratio
 _COUNTING = re.compile(r"\b(hoeveel|hoe veel|aantal|how many|how much)\s+", re.I)
 _TOKEN = re.compile(r"\S+")
 COUNTED_WORDS = 2  # the words after "hoeveel" that say what is counted: an adjective and its noun
+_CLAUSE_BREAK = re.compile(r"[,;:]\s|\s[–-]\s")  # not "1,2": a comma between clauses has a space after it
 NEAR_FIGURE = 6  # words between the counted word and its figure ("1.540 klachten", "aantal ontvangen klachten: 1.540")
 
 
@@ -119,8 +121,17 @@ def counted(question: str) -> tuple[frozenset[str], ...]:
 
 def counts_near_figure(text: str, what: tuple[frozenset[str], ...]) -> bool:
     """Whether a figure (not a year) stands within NEAR_FIGURE words of a word naming what is
-    counted: the reports speak of a subject often without the count asked for."""
+    counted (a table's header and its row), or in one clause with it: the reports speak of a
+    subject often without the count asked for, but a clause holding both says it ("Het aantal
+    ingebrekestellingen dat in 2012 is ingediend bedroeg 3.819": seven words on), where a figure
+    after a comma counts something else ("..., bij 300 aanvragen")."""
+    clauses = (c for sentence in split_sentences(text) for c in _CLAUSE_BREAK.split(sentence))
+    return _counts_in(text, what, NEAR_FIGURE) or any(_counts_in(c, what) for c in clauses)
+
+
+def _counts_in(text: str, what: tuple[frozenset[str], ...], near: int | None = None) -> bool:
+    """A figure within `near` words of a counted word (anywhere in `text` when None)."""
     tokens = _TOKEN.findall(text)
     figures = [i for i, t in enumerate(tokens) if holds_number(t) and not _YEAR.fullmatch(t.strip(".,;:()"))]
     named = [i for i, t in enumerate(tokens) if any(set(tokenize(t)) & terms for terms in what)]
-    return any(abs(i - j) <= NEAR_FIGURE for i in figures for j in named)
+    return any(near is None or abs(i - j) <= near for i in figures for j in named)

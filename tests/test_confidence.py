@@ -91,6 +91,8 @@ def test_a_how_many_question_wants_a_figure_next_to_what_it_counts():
     assert not counts_near_figure("In 2011 kregen minder Somalische nareizigers een mvv.", ask.counted)  # a year is no count
     far = "Somalische nareizigers kregen in 2011 vaker dan voorheen een afwijzing, bij 300 aanvragen."
     assert not counts_near_figure(far, ask.counted)  # a figure, but of something else
+    filed = _ask("Hoeveel ingebrekestellingen werden in 2012 ingediend?")
+    assert counts_near_figure("Het aantal ingebrekestellingen dat in 2012 is ingediend bedroeg 3.819.", filed.counted)
     asked_count = _ask("Hoeveel naturalisatieverzoeken werden in 2022 afgewezen?")
     assert marked_count(_passage("Er werden 1.200 naturalisatieverzoeken afgewezen."), asked_count) == 1.0
     assert marked_count(_passage("De IND behandelde in 2022 veel naturalisatieverzoeken."), asked_count) == 0.0
