@@ -119,7 +119,9 @@ def _best_series(series: list[Series], fact: Fact) -> int | None:
 
 
 def series_terms(s: Series) -> set[str]:
-    return set(tokenize(f"{s.table} {' '.join({f.label for f in s.facts})}"))
+    """The words naming a series: its table's, its rows', and its unit when that is a word
+    ("Ambtelijke bezetting 2.946 fte" answers "hoeveel fte")."""
+    return set(tokenize(f"{s.table} {' '.join({f.label for f in s.facts})} {s.unit if s.unit.isalpha() else ''}"))
 
 
 def covers(s: Series, query: str) -> bool:

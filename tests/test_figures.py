@@ -123,3 +123,9 @@ def test_fact_span_is_its_row_in_the_indexed_text(full_kb):
 def test_a_huge_line_under_a_table_title_is_prose_not_a_row():
     text = "KLACHTEN 2016 2015\n" + "woord " * 50_000 + "1.540 1.340\n"
     assert caps_rows(text) == [] and table_rows(text) == []
+
+
+def test_a_series_unit_that_is_a_word_names_it(full_kb):
+    [fact] = full_kb.figure_answer("Hoeveel fte werkte er bij de IND in 2016?")
+    assert (fact.year, fact.as_written, fact.label) == (2016, "2.946 fte", "Ambtelijke bezetting")
+    assert full_kb.figure_answer("Hoeveel euro kost een paspoort in 2016?") == []  # "€" is no word of a question
