@@ -225,6 +225,10 @@ def cmd_compare(args) -> int:
                          ensure_ascii=False, indent=1))
         return 0
     _say_respelled(respelled)
+    if not any(s.mentions for s in summaries):
+        print(f"no report uses the words '{topic}'; compare looks for the reports' own (Dutch) words, "
+              "e.g. dwangsommen, klachten, nareizigers")
+        return 0
     for s in summaries:
         print(f"\n== {s.year}: {s.mentions} passage(s) about '{topic}'")
         if not s.passages:

@@ -29,6 +29,8 @@ TEXT = {
         "ready": "Index klaar", "progress": "{pct:.0f}% van de tekst ingebed · nog ongeveer {left:.0f} s",
         "progress_start": "Rapporten lezen…",
         "nothing": "Dit rapport spreekt er niet over.",
+        "none_speaks": ("Geen van de rapporten gebruikt deze woorden. Vergelijken zoekt de woorden van de rapporten "
+                        "zelf, in het Nederlands: probeer bijvoorbeeld dwangsommen, klachten of nareizigers."),
         "speaks": {0: "spreekt er niet over", 1: "spreekt er op één plek over"},
         "speaks_n": "spreekt er op {n} plekken over",
         "chart_places": "plekken", "chart_reports": "rapport (jaar)",
@@ -93,6 +95,8 @@ TEXT = {
         "ready": "Index ready", "progress": "{pct:.0f}% of the text embedded · about {left:.0f} s to go",
         "progress_start": "Reading the reports…",
         "nothing": "This report does not speak of it.",
+        "none_speaks": ("None of the reports uses these words. Compare looks for the reports' own words, in Dutch: "
+                        "try for example dwangsommen (penalty payments), klachten (complaints) or nareizigers."),
         "speaks": {0: "does not speak of it", 1: "speaks of it in one place"},
         "speaks_n": "speaks of it in {n} places",
         "chart_places": "places", "chart_reports": "report (year)",

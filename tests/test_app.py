@@ -126,10 +126,18 @@ def test_compare_page_reads_a_typo_as_the_reports_word_and_says_so(app):
     app.switch_page("kb_app/pages/vergelijken.py").run()
     app.text_input(key="topic").input("klachten").run()
     headers = [h.value for h in app.subheader]
+    assert app.get("vega_lite_chart")  # the chart of the places each report speaks of it
     app.text_input(key="topic").input("klahcten").run()
     assert not app.exception
     assert any(c.value.replace("\\", "") == "Gezocht als: **klachten** (getypt: klahcten)" for c in app.caption)
     assert [h.value for h in app.subheader] == headers and any("spreekt er" in h for h in headers)
+
+
+def test_compare_page_says_what_to_type_when_no_report_uses_the_words(app):
+    app.switch_page("kb_app/pages/vergelijken.py").run()
+    app.text_input(key="topic").input("penalty payments").run()
+    assert not app.exception and not app.subheader and not app.get("vega_lite_chart")
+    assert "Vergelijken zoekt de woorden van de rapporten" in app.info[0].value
 
 
 def test_compare_page_lists_every_year(app):

@@ -31,6 +31,9 @@ def main() -> None:
         say_error(exc)
         return
     say_respelled(kb.respelled(topic)[1], t)
+    if not any(s.mentions for s in summaries):  # an English or rare word: say what to type, not an empty chart
+        st.info(t["none_speaks"])
+        return
     titles = {kb.index.documents[d]["year"]: title for d, title in report_titles(kb).items()}
     # y labelled: a bar counts the places a report speaks of the topic, not the topic's own numbers
     st.bar_chart({str(s.year): s.mentions for s in summaries}, x_label=t["chart_reports"], y_label=t["chart_places"],
