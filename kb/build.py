@@ -31,7 +31,8 @@ SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_t
                         "dated title in its section; title lines never make a chunk of their own; a dated title's lone "
                         "second line before a blank line is the title's; a title set large over 2-4 short lines is one; "
                         "a dated title after a table row, or ending in a year, is one and stands under its month",
-            "cleaning": "broken ligatures joined, a bare one too ('fi let', '2.946 ft e')"}
+            "cleaning": "broken ligatures joined, a bare one too ('fi let', '2.946 ft e'); a sentence broken by a blank "
+                        "line is one paragraph"}
 
 
 @dataclass

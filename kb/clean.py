@@ -27,6 +27,10 @@ _INNER_WORD = re.compile(r"(?<=[ \t(“‘\"'])\w+(?=[ \t.,;:!?)”’\"'])")
 _BARE_BREAK = re.compile(r"([A-Za-zà-ÿ]+)\n[ \t]*(?=([a-zà-ÿ]\w*))")  # the next line may be indented
 # The same with spaces around the break: joined only when the whole is clearly a word.
 _SPACED_BREAK = re.compile(r"([a-zà-ÿ]+)[ \t]+\n[ \t]*(?=([a-zà-ÿ]+)\b)")
+# A body line ending in a letter or comma, blank lines, then a line going on in lower case.
+_PARAGRAPH_BREAK = re.compile(r"([^\n]*[a-zà-ÿ,])([ \t]*\n(?:[ \t]*\n)+[ \t]*)(?=([a-zà-ÿ][^\n]*))")
+BODY_LINE = 35  # characters: shorter lines are titles, table labels or word fragments
+_LIST_MARKS = ("•", "-", "·", "▪", "–")
 _MARGIN = 0.5
 _RARE_HEAD = 2.0  # "handhavings", "nareis": a head this rare alone is a compound's first part
 _SUSPENDED = {"en", "of", "tot", "t/m"}  # "in- en uitvoer": the hyphen is real
@@ -162,6 +166,22 @@ def whitespace_edits(text: str) -> list[Edit]:
     return edits
 
 
+def paragraph_break_edits(text: str) -> list[Edit]:
+    """A sentence broken by a blank line (a page or column break of the PDF, or of its conversion):
+    "Dit aspect van dienstverlening" / blank / "krijgt in 2012 aandacht van de IND." is one
+    paragraph again, so the sentence is one and its quote starts where it does. Only between
+    body lines: the first long, no list item, ending in a letter or comma; the next in lower case,
+    of three words or more, long or holding punctuation. A torn table's wrapped label
+    ("Top 3 nationaliteiten aantal ingewilligde" / "vvr-aanvragen 1e aanleg") stays."""
+    edits = []
+    for m in _PARAGRAPH_BREAK.finditer(text):
+        line, nxt = m.group(1).strip(), m.group(3).strip()
+        if len(line) >= BODY_LINE and not line.startswith(_LIST_MARKS) and len(nxt.split()) >= 3 and (
+                len(nxt) >= BODY_LINE or re.search(r"[.,;:!?]", nxt)):
+            edits.append((m.start(2), m.end(2), "\n"))
+    return edits
+
+
 def line_end_edits(text: str) -> list[Edit]:
     """Windows and old Mac line ends become plain newlines."""
     return [(m.start(), m.end(), "\n") for m in re.finditer(r"\r\n?", text)]
@@ -173,6 +193,7 @@ _PASSES = (
     ("hyphen_break", hyphen_break_edits),
     ("line_break", bare_break_edits),
     ("spaced_break", spaced_break_edits),
+    ("paragraph_break", paragraph_break_edits),
     ("whitespace", whitespace_edits),
 )
 
