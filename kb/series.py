@@ -161,7 +161,8 @@ def corpus_facts(corpus: Path) -> list[Fact]:
 
 
 def rank_series(series: list[Series], query: str) -> list[Series]:
-    """Every series that shares a word with the query, the one most about it first: the share of the
+    """Every series that shares a word with the query and that the query is about (`covers`: a
+    compound by itself or its head), the one most about it first: the share of the
     query's words it holds, then whether its table title holds one (a table is about its title:
     "asiel" -> the asylum table's rows before a documents table row that names asylum), then how many
     reports and years keep it (a measure the reports carry on is a headline one), then the share of its
@@ -171,7 +172,7 @@ def rank_series(series: list[Series], query: str) -> list[Series]:
     for s in series:
         terms = series_terms(s)
         hits = wanted & terms
-        if not hits:
+        if not hits or not covers(s, query):  # "klanttevredenheid" is no "Klantdirectie Asiel" figure
             continue
         table, name = set(tokenize(s.table)), set(tokenize(s.name))
         scored.append(((len(hits) / len(wanted), bool(wanted & table), len({f.doc_id for f in s.facts}),

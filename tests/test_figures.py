@@ -129,3 +129,10 @@ def test_a_series_unit_that_is_a_word_names_it(full_kb):
     [fact] = full_kb.figure_answer("Hoeveel fte werkte er bij de IND in 2016?")
     assert (fact.year, fact.as_written, fact.label) == (2016, "2.946 fte", "Ambtelijke bezetting")
     assert full_kb.figure_answer("Hoeveel euro kost een paspoort in 2016?") == []  # "€" is no word of a question
+
+
+def test_the_figures_page_lists_only_series_the_topic_is_about(full_kb):
+    from kb.series import rank_series
+
+    assert rank_series(full_kb.series, "klanttevredenheid") == []  # "klant" is in "Klantdirectie Asiel", no satisfaction
+    assert [s.name for s in rank_series(full_kb.series, "klachten")][:1] == ["Klachten: Totaal aantal klachten"]
