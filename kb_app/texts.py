@@ -6,7 +6,8 @@ TEXT = {
         "app_title": "Vraag het de IND-rapporten",
         "compare_intro": ("Wat zeggen de rapporten door de jaren heen over één onderwerp? Per rapport: op hoeveel "
                           "plekken het erover spreekt, en elke passage met haar bron."),
-        "figures_intro": "De cijfers uit de tabellen van de rapporten over één onderwerp, per jaar, elk met zijn bron.",
+        "figures_intro": ("De cijfers uit de tabellen van de rapporten over één onderwerp, per jaar, elk met zijn bron. "
+                          "Cijfers die alleen in de lopende tekst staan, vindt u via Zoeken."),
         "verify_intro": ("Staat een citaat echt in de rapporten? Plak één zin of een hele tekst: u ziet of de woorden "
                          "woordelijk, gewijzigd of niet als citaat in de rapporten staan, met de bron."),
         "add_intro": "Voeg een eigen rapport toe (PDF, tekst of Markdown); daarna is het doorzoekbaar naast de IND-rapporten.",
@@ -41,7 +42,8 @@ TEXT = {
         "upload": "Rapport toevoegen", "upload_help": "PDF, tekst (.txt) of Markdown (.md), tot 50 MB.",
         "exists": "Er staat al een document met de naam", "overwrite": "Vervangen", "added": "Toegevoegd en doorzoekbaar:",
         "refused": "Geweigerd:", "export": "Exporteren", "fact": "Uit de tabellen",
-        "no_figures": "Geen tabelcijfers over dit onderwerp; probeer een woord uit een tabeltitel (klachten, asiel).",
+        "no_figures": ("Geen tabelcijfers over dit onderwerp; probeer een woord uit een tabeltitel (klachten, asiel), "
+                       "of zoek cijfers in de lopende tekst via Zoeken."),
         "disputed": "De rapporten geven verschillende waarden voor",
         "quote": "Tekst om te controleren", "similarity": "gelijkenis",
         "diff": "Verschillen (doorgestreept: alleen in het rapport; vet: alleen in uw tekst)",
@@ -72,7 +74,8 @@ TEXT = {
         "app_title": "Ask the IND reports",
         "compare_intro": ("What do the reports say about one subject over the years? Per report: in how many places "
                           "it speaks of it, and every passage with its source."),
-        "figures_intro": "The figures in the reports' tables on one subject, by year, each with its source.",
+        "figures_intro": ("The figures in the reports' tables on one subject, by year, each with its source. "
+                          "Figures given only in the running text are found with Search."),
         "verify_intro": ("Is a quote really in the reports? Paste one sentence or a whole text: you see whether the "
                          "words are in the reports word for word, changed, or not as a quote, with the source."),
         "add_intro": "Add a report of your own (PDF, text or Markdown); it is then searched beside the IND reports.",
@@ -107,7 +110,8 @@ TEXT = {
         "upload": "Add a report", "upload_help": "PDF, text (.txt) or Markdown (.md), up to 50 MB.",
         "exists": "A document already has the name", "overwrite": "Replace", "added": "Added and searchable:",
         "refused": "Refused:", "export": "Export", "fact": "From the tables",
-        "no_figures": "No table figures on this subject; try a word of a table title (klachten, asiel).",
+        "no_figures": ("No table figures on this subject; try a word of a table title (klachten, asiel), "
+                       "or find figures in the running text with Search."),
         "disputed": "The reports give different values for",
         "quote": "Text to check", "similarity": "similarity",
         "diff": "Differences (struck: only in the report; bold: only in your text)",
