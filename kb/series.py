@@ -179,3 +179,12 @@ def rank_series(series: list[Series], query: str) -> list[Series]:
                         len({f.year for f in s.facts}), len(wanted & name) / max(len(name), 1)), s))
     scored.sort(key=lambda pair: pair[0], reverse=True)
     return [s for _, s in scored]
+
+
+def year_runs(years: list[int]) -> dict[int, int]:
+    """Each year's run of consecutive years (2010, 2011, 2012 | 2015, 2016): the line joins a run only."""
+    runs, run, last = {}, 0, None
+    for year in sorted(set(years)):
+        run += last is not None and year - last > 1
+        runs[year], last = run, year
+    return runs

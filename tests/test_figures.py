@@ -136,3 +136,10 @@ def test_the_figures_page_lists_only_series_the_topic_is_about(full_kb):
 
     assert rank_series(full_kb.series, "klanttevredenheid") == []  # "klant" is in "Klantdirectie Asiel", no satisfaction
     assert [s.name for s in rank_series(full_kb.series, "klachten")][:1] == ["Klachten: Totaal aantal klachten"]
+
+
+def test_a_series_years_fall_into_runs_the_chart_line_joins():
+    from kb.series import year_runs
+
+    assert year_runs([2012, 2010, 2011, 2011, 2015, 2016]) == {2010: 0, 2011: 0, 2012: 0, 2015: 1, 2016: 1}
+    assert year_runs([2016]) == {2016: 0}

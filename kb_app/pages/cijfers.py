@@ -6,7 +6,7 @@ import streamlit as st
 from kb.errors import KbError
 from kb.pipeline import check_question
 from kb.render import md_escape
-from kb.series import rank_series
+from kb.series import rank_series, year_runs
 
 from kb_app.common import citation_of_doc, fact_citation, lang, open_kb, page_header, say_error, say_respelled, topic_input, words
 
@@ -25,15 +25,17 @@ def rows_of(kb, series, t: dict) -> list[dict]:
 
 def chart(rows: list[dict], series, t: dict) -> alt.LayerChart:
     """Years on a quantitative axis (2012 -> 2015 is three steps), whole years as ticks; the value axis
-    starts at zero and holds every point; one line for the measure, points coloured by report."""
+    starts at zero and holds every point; one line for the measure (broken where years have no value),
+    points coloured by report."""
     years = [r[t["chart_year"]] for r in rows]
+    runs = year_runs(years)
     x = alt.X(f"{t['chart_year']}:Q", title=None, scale=alt.Scale(domain=[min(years) - 0.5, max(years) + 0.5], nice=False),
               axis=alt.Axis(format="d", tickMinStep=1, values=sorted(set(years))))
     unit = " %" if series.unit == "%" else ""
     y = alt.Y(f"{t['chart_value']}:Q", title=series.unit or None, scale=alt.Scale(zero=True, nice=True),
               axis=alt.Axis(format=",.4~f", labelExpr=f"datum.label + '{unit}'"))
-    base = alt.Chart(alt.Data(values=rows)).encode(x=x, y=y)
-    line = base.mark_line(color="#9aa5b1")
+    base = alt.Chart(alt.Data(values=[{**r, "run": runs[r[t["chart_year"]]]} for r in rows])).encode(x=x, y=y)
+    line = base.mark_line(color="#9aa5b1").encode(detail="run:N")  # no line across years without a value
     points = base.mark_point(filled=True, size=90).encode(
         color=alt.Color(f"{t['chart_report']}:N", scale=alt.Scale(scheme="tableau10"), legend=alt.Legend(orient="bottom", direction="vertical",
                                                                     labelLimit=0, title=None)),
