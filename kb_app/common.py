@@ -50,10 +50,11 @@ def keep_in_url(**params) -> None:
     st.query_params.from_dict({"taal": lang(), **{k: v for k, v in params.items() if v not in ("", [], None)}})
 
 
-def from_url(key: str, param: str) -> None:
-    """A widget's first value from the address (a shared link), later ones from the session."""
+def from_url(key: str, param: str, older: tuple[str, ...] = ()) -> None:
+    """A widget's first value from the address (a shared link; `older` names it had in links
+    made before), later ones from the session."""
     if key not in st.session_state:
-        st.session_state[key] = st.query_params.get(param, "")
+        st.session_state[key] = next((st.query_params[p] for p in (param, *older) if p in st.query_params), "")
 
 
 def page_header(t: dict, page: str) -> None:
@@ -62,9 +63,9 @@ def page_header(t: dict, page: str) -> None:
     st.markdown(t[f"{page}_intro"])
 
 
-def topic_input(t: dict, key: str, param: str, placeholder: str) -> str:
+def topic_input(t: dict, key: str, param: str, placeholder: str, older: tuple[str, ...] = ()) -> str:
     """The subject box of a page whose state is one subject, kept in the address as `param`."""
-    from_url(key, param)
+    from_url(key, param, older)
     topic = st.text_input(t["topic"], key=key, help=t["topic_help"], placeholder=placeholder)
     keep_in_url(**{param: topic})
     return topic

@@ -93,6 +93,18 @@ def test_url_parameters_restore_a_search(slice_paths, monkeypatch):
     assert citations and all(c.startswith("IND Jaarverslag 2016 (") for c in citations)
 
 
+@pytest.mark.parametrize("param", ["onderwerp", "cijfers"])
+def test_the_figures_page_takes_its_topic_from_the_address_as_compare_does(slice_paths, monkeypatch, param):
+    corpus, index = slice_paths
+    monkeypatch.setenv("KB_CORPUS", str(corpus))
+    monkeypatch.setenv("KB_INDEX", str(index))
+    at = AppTest.from_file(str(ROOT / "kb_app" / "pages" / "cijfers.py"), default_timeout=120)
+    at.query_params[param] = "klachten"  # "cijfers=" in links made before the pages agreed on "onderwerp="
+    at.run()
+    assert not at.exception and at.text_input(key="fig").value == "klachten"
+    assert "Klachten: Tijdige afhandeling klachten" in [h.value.replace("\\", "") for h in at.subheader]
+
+
 def test_markup_in_a_query_is_shown_as_text(app):
     app.text_input(key="q").input("<script>alert(1)</script> [x](javascript:alert(1)) $5 en $6 klachten").run()
     assert not app.exception

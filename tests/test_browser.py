@@ -141,7 +141,7 @@ def test_markup_in_a_document_is_shown_as_text(markup_server, browser):
 
 
 PAGES = {"zoeken": "q=tijdige+afhandeling+klachten+2012", "vergelijken": "onderwerp=klachten",
-         "cijfers": "cijfers=klachten", "controleren": "citaat=Het+absolute+aantal+klachten+is+gestegen",
+         "cijfers": "onderwerp=klachten", "controleren": "citaat=Het+absolute+aantal+klachten+is+gestegen",
          "toevoegen": "", "lees": "lees=ind-jaarverslag-2016&van=1000&tot=1400"}
 STREAMLIT_ENGLISH = ("Choose options", "Press Enter to apply", "Deploy")
 

@@ -61,7 +61,7 @@ def main() -> None:
     kb = open_kb()
     if kb is None:
         return
-    query = topic_input(t, "fig", "cijfers", "asiel")
+    query = topic_input(t, "fig", "onderwerp", "asiel", older=("cijfers",))  # as Vergelijken names it
     if not query.strip():
         return
     try:
