@@ -87,6 +87,8 @@ def read_pdf(path: Path) -> tuple[str, list[int]]:
     The PDF libraries have no time or memory limit of their own, so they run in a child process
     with both: a looping cross-reference table or a stream that inflates to gigabytes costs a message."""
     size = path.stat().st_size
+    if size == 0:  # no PDF at all, but no damage either: say what it is, as for an empty text file
+        raise UnreadableFile(f"{path.name}: the file is empty; add text to it or remove it", kind="empty")
     if size > MAX_PDF_BYTES:
         raise UnreadableFile(f"{path.name}: {size / 2**20:,.0f} MB is over the {MAX_PDF_BYTES // 2**20} MB "
                              "limit for a PDF; split it", kind="too large")
