@@ -17,8 +17,9 @@ from .lines import TOC_LINE, TORN_LABELS, in_torn_table, is_table_line
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 _CAPS_LINE = re.compile(r"^[ \t]*([A-ZÀ-Ý][A-ZÀ-Ý '’&,/-]{5,70}[?!]?)[ \t]*$", re.M)
 _FUNCTION_WORDS = frozenset(STOPWORDS_DUTCH)
-_DATED = re.compile(r"\d{1,2}/\d{1,2}\s+\w")  # timeline entries: "18/4 Inzet NL-experts"
-_DATED_TITLE = re.compile(r"\d{1,2}/\d{1,2}(?:\s*-\s*\d{1,2}/\d{1,2})?\s+[A-ZÀ-Ý0-9‘']")  # a dated line opening a title
+_DATE = r"\d{1,2}/\d{1,2}(?:\s*-\s*\d{1,2}/\d{1,2})?\s+"  # "18/4 ", "14/3-18/3 "
+_DATED = re.compile(_DATE + r"\w")  # timeline entries: "18/4 Inzet NL-experts"
+_DATED_TITLE = re.compile(_DATE + r"[A-ZÀ-Ý0-9‘']")  # one opening a title: "14/3-18/3 ILO-conferentie 2016"
 # Short lines that stand alone like a heading but are none: a reference to a web page ("Zie
 # https://www.easo.europa.eu/") and a signature's name with initials ("R.J.T. van Lint").
 _SIGNATURE = (r"(?:(?:[A-Z]\.){1,4}\s*(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+"
@@ -41,7 +42,7 @@ def looks_like_heading(line: str, prev: str, nxt: str, max_len: int = 70) -> boo
     """Short, capitalised, standing alone; `max_len` is kept below the body's line length."""
     s = line.strip()
     titled = bool(_DATED_TITLE.match(s))  # "31/12 Baten en lasten in 2016": its year is no table value
-    dated = titled or bool(_DATED.match(s))
+    dated = bool(_DATED.match(s))
     if not (2 < len(s) <= (70 if dated else max_len)) or s[-1] in ".,;:-" or (is_table_line(s) and not titled):
         return False
     if not (s[0].isupper() or dated) or len(s.split()) > (12 if dated else 8):
@@ -92,7 +93,7 @@ def _plain_headings(text: str) -> list[Heading]:
             headings.append(Heading(starts[i], 1, " ".join(x.strip() for x in lines[i:i + block])))
             skip = i + block
             continue
-        second = second_title_line(text, starts[i] + len(line)) if _DATED.match(s) or _DATED_TITLE.match(s) else []
+        second = second_title_line(text, starts[i] + len(line)) if _DATED.match(s) else []
         nxt = _nearest(lines, i + len(second), +1)  # what follows the title (a lowercase "asielzoekerscentra" is in it)
         role = i > 0 and re.match(_SIGNATURE, lines[i - 1].strip())  # under the signer's name: "Hoofddirecteur IND"
         if i >= skip and not role and looks_like_heading(line, prev, nxt, max_len) and not torn:
@@ -104,9 +105,10 @@ def _plain_headings(text: str) -> list[Heading]:
 def title_lines(lines: list[str], i: int, prev: str, max_len: int) -> int:
     """How many lines from line i make one title set large over short lines ("Soepeler regels" /
     "voor internationaal" / "talent"), else 0: two to four lines clearly shorter than a heading
-    may be (a narrow column's body lines are as long as that), the first capitalised or opening a quotation and standing alone (after a blank line or a
-    sentence's end) and holding no figure, none ending a clause or holding a photo caption's "(links)", the last no
-    function word; then a blank line, a longer line or a pull quote, never a line going on."""
+    may be (a narrow column's body lines are as long as that); the first capitalised or opening
+    a quotation, standing alone (after a blank line or a sentence's end) and holding no figure;
+    none ending a clause or holding a photo caption's "(links)"; the last no function word; then
+    a blank line, a longer line or a pull quote, never a line going on."""
     first, prev_s = lines[i].strip(), prev.strip()
     if not first or not (first[0].isupper() or first.startswith(_OPENS_QUOTE)) or first.endswith("&"):
         return 0  # a title ending in "&" goes on by continued_title's rule
