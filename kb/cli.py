@@ -173,7 +173,7 @@ def cmd_ask(args) -> int:
         results = [passage_json(p, rank) for rank, p in enumerate(passages, 1)]
         print(json.dumps({"query": question, "no_answer": answer.no_answer, "confidence": answer.confidence,
                           "facts": [fact_json(f) for f in answer.facts], "results": results,
-                          "respelled": [{"typed": typed, "read": read} for typed, read in answer.respelled]},
+                          "respelled": _respelled_json(answer.respelled)},
                          ensure_ascii=False, indent=1))
         return 0
     _say_respelled(answer.respelled)
@@ -192,8 +192,12 @@ def cmd_ask(args) -> int:
 
 
 def _say_respelled(respelled: tuple[tuple[str, str], ...]) -> None:
-    for typed, read in respelled:
-        print(f"searched for '{read}' where you typed '{typed}'")
+    for slip, read in respelled:
+        print(f"searched for '{read}' where you typed '{slip}'")
+
+
+def _respelled_json(respelled: tuple[tuple[str, str], ...]) -> list[dict]:
+    return [{"typed": slip, "read": read} for slip, read in respelled]
 
 
 def _marked(text: str, spans: list[tuple[int, int]], answers: bool = True) -> str:
@@ -221,7 +225,7 @@ def cmd_compare(args) -> int:
         years = [{"year": s.year, "mentions": s.mentions,
                   "passages": [passage_json(p, rank) for rank, p in enumerate(s.passages, 1)]} for s in summaries]
         print(json.dumps({"topic": typed, "years": years,
-                          "respelled": [{"typed": typed, "read": read} for typed, read in respelled]},
+                          "respelled": _respelled_json(respelled)},
                          ensure_ascii=False, indent=1))
         return 0
     _say_respelled(respelled)
@@ -248,7 +252,7 @@ def cmd_figures(args) -> int:
     found = kb.figures(query)
     if args.json:
         print(json.dumps({"query": typed, "series": [series_json(s) for s in found],
-                          "respelled": [{"typed": typed, "read": read} for typed, read in respelled]},
+                          "respelled": _respelled_json(respelled)},
                          ensure_ascii=False, indent=1))
         return 0
     _say_respelled(respelled)
