@@ -642,7 +642,7 @@ def test_compare_figures_and_verify_keep_their_state_in_the_url(slice_paths, mon
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
     for page, key, param, value in [("vergelijken", "topic", "onderwerp", "klachten"),
-                                    ("cijfers", "fig", "cijfers", "klachten"),
+                                    ("cijfers", "fig", "onderwerp", "klachten"),
                                     ("controleren", "verify", "citaat", "Het absolute aantal klachten is gestegen")]:
         at.switch_page(f"kb_app/pages/{page}.py").run()
         (at.text_area if page == "controleren" else at.text_input)(key=key).input(value).run()
@@ -718,7 +718,7 @@ def test_export_is_plain_markdown_with_full_citations_named_after_the_question(s
     assert "\\" not in text and text.startswith("# tijdige afhandeling klachten 2012")
     assert "(De IND belicht: Jaarresultaten 2012 (Immigratie- en Naturalisatiedienst, 2013), sectie " in text
     declined = export_markdown(slice_kb, "paspoort", [("paspoort", p) for p in passages], note="Geen antwoord.")
-    assert declined.startswith("# paspoort\n\n*Geen antwoord.*\n\n> “")  # what a reader must know, above the quotes
+    assert declined.startswith("# paspoort\n\n*Geen antwoord.*\n\n> ")  # what a reader must know, above the quotes
 
 
 def test_csv_export_quotes_a_table_row_readably_with_its_citation(slice_kb):
