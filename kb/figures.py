@@ -41,6 +41,9 @@ class Row:
     end: int
 
 
+REALISED = frozenset({"realisatie", "gerealiseerd", "realised", "actual"})  # a column header: the year's own figure
+
+
 def parse_value(written: str) -> tuple[float, str] | None:
     """Dutch figures: "4.750" -> 4750, "83%" -> (83, "%"), "€ 450,2 mln" -> (450200000, "€")."""
     s = written.strip()
@@ -78,8 +81,10 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def tab_rows(text: str) -> list[Row]:
-    """Rows of tab-separated tables whose header names years: "Klachten<TAB>2011<TAB>2012"."""
+def tab_rows(text: str, year: int = 0) -> list[Row]:
+    """Rows of tab-separated tables whose header names years: "Klachten<TAB>2011<TAB>2012"; or,
+    given the year the report is about, a header without years whose column of what was realised
+    is that year's: "Doorlooptijden<TAB>realisatie<TAB>streven<TAB>verschil" in the 2012 results."""
     rows: list[Row] = []
     lines = _lines(text)
     i = 0
@@ -88,6 +93,8 @@ def tab_rows(text: str) -> list[Row]:
         if _YEAR_CELL.fullmatch(head[0].strip()):
             head = ["", *head]  # a header without a title cell: its first cell is a year column
         years = [int(c.strip()) if _YEAR_CELL.fullmatch(c.strip()) else 0 for c in head]
+        if not any(years) and year:
+            years = [year if c.strip().lower() in REALISED else 0 for c in head]
         if "\t" not in lines[i][1] or not any(years):
             i += 1
             continue
@@ -218,11 +225,12 @@ def _labels_below(lines: list[tuple[int, str]], last_value: tuple[int, str], wan
     return found if len(found) == wanted else []
 
 
-def table_rows(text: str) -> list[Row]:
-    """All table rows of a document, in text order; a row found by two shapes is kept once."""
+def table_rows(text: str, year: int = 0) -> list[Row]:
+    """All table rows of a document, in text order; a row found by two shapes is kept once.
+    `year`: the year the report is about, for a column of what was realised (tab_rows)."""
     seen: set[int] = set()
     rows = []
-    for row in sorted(tab_rows(text) + caps_rows(text) + torn_rows(text), key=lambda r: r.start):
+    for row in sorted(tab_rows(text, year) + caps_rows(text) + torn_rows(text), key=lambda r: r.start):
         if row.start not in seen and row.cells:
             seen.add(row.start)
             rows.append(row)

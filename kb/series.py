@@ -76,7 +76,8 @@ def document_facts(doc: dict, chunks: list) -> list[Fact]:
     a document a user added marked)."""
     mine = sorted((c for c in chunks if c.doc_id == doc["doc_id"]), key=lambda c: c.start)
     facts = []
-    for row in table_rows(doc["text"]):
+    about = (doc.get("period") or [doc["year"]])[0]  # the year the report is about comes first in its period
+    for row in table_rows(doc["text"], about):
         chunk = next((c for c in mine if c.start <= row.start < c.end), None)
         citation = cite.citation(chunk, doc, "en") if chunk else cite.report_name(doc, "en")
         facts.extend(Fact(doc["doc_id"], doc["title"], doc["year"], row.table, row.label, cell.year,

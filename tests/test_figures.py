@@ -143,3 +143,13 @@ def test_a_series_years_fall_into_runs_the_chart_line_joins():
 
     assert year_runs([2012, 2010, 2011, 2011, 2015, 2016]) == {2010: 0, 2011: 0, 2012: 0, 2015: 1, 2016: 1}
     assert year_runs([2016]) == {2016: 0}
+
+
+def test_a_realised_column_without_years_is_the_reports_own_year():
+    from kb.figures import table_rows
+
+    text = "Doorlooptijden\trealisatie\tstreven\tverschil\n• Asiel\t88%\t85%\t+3%\n• Regulier\t89%\t100%\t-11%\n"
+    rows = table_rows(text, 2012)
+    assert [(r.label, [(c.year, c.as_written) for c in r.cells]) for r in rows] == [
+        ("Asiel", [(2012, "88%")]), ("Regulier", [(2012, "89%")])]  # the target and the difference are no year's
+    assert table_rows(text) == []  # without the year the report is about, no year to give it
