@@ -167,7 +167,9 @@ def cmd_ask(args) -> int:
     if not 1 <= args.k <= 50:
         raise KbError(f"-k {args.k}: ask for 1 to 50 passages")
     question = check_question(args.question)  # before loading anything: a bad question fails fast
-    answer = open_kb(args).answer(question, k=args.k, years=tuple(args.year), doc_ids=tuple(args.doc))
+    kb = open_kb(args)
+    _check_filters(kb, args.year, args.doc)
+    answer = kb.answer(question, k=args.k, years=tuple(args.year), doc_ids=tuple(args.doc))
     passages = answer.passages
     if args.json:
         results = [passage_json(p, rank) for rank, p in enumerate(passages, 1)]
@@ -189,6 +191,18 @@ def cmd_ask(args) -> int:
         if args.why:
             print(f"   why: {json.dumps({**p.why, 'score': round(p.score, 4)}, ensure_ascii=False)}")
     return 0
+
+
+def _check_filters(kb, years: list[int], doc_ids: list[str]) -> None:
+    """A filter naming no report is a mistake to say, not an empty result."""
+    known_ids = sorted(kb.index.documents)
+    known_years = sorted({int(d["year"]) for d in kb.index.documents.values() if d.get("year")})
+    for doc_id in doc_ids:
+        if doc_id not in known_ids:
+            raise KbError(f"--doc {doc_id}: no report has that id; the ids are {', '.join(known_ids)}")
+    for year in years:
+        if year not in known_years:
+            raise KbError(f"--year {year}: no report is of that year; the years are {', '.join(map(str, known_years))}")
 
 
 def _say_respelled(respelled: tuple[tuple[str, str], ...]) -> None:

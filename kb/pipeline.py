@@ -101,9 +101,10 @@ class KnowledgeBase:
         self.refresh()
         return find_series(self.series, self.respelled(check_question(query))[0])
 
-    def figure_answer(self, question: str) -> list[Fact]:
+    def figure_answer(self, question: str, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Fact]:
         """For a question that asks for a figure ("hoeveel klachten in 2016"): the facts of the best
-        matching series for the years it names (else the latest year), every source kept."""
+        matching series for the years it names (else the latest year), every source kept. The
+        search's filters hold for them too: report years and documents."""
         q = check_question(question)
         if not _HOW_MANY.search(q):
             return []
@@ -113,8 +114,9 @@ class KnowledgeBase:
         found = [s for s in found if (s.unit == "%") == wants_share] or found
         asked = set(mentioned_years(q))
         for series in found:
-            years = asked or {max(f.year for f in series.facts)}
-            facts = [f for f in series.facts if f.year in years]
+            kept = [f for f in series.facts if (not years or f.report_year in years) and (not doc_ids or f.doc_id in doc_ids)]
+            wanted = asked or {max((f.year for f in kept), default=0)}
+            facts = [f for f in kept if f.year in wanted]
             if facts:
                 return facts
         return []
@@ -255,7 +257,7 @@ class KnowledgeBase:
         query, passages = self._asked(question, k, years, doc_ids)
         cal = load_calibration()
         sure = confidence(self._features(query, passages), cal)
-        facts = self.figure_answer(query.text)
+        facts = self.figure_answer(query.text, years, doc_ids)
         return Answer(query.text, passages, no_answer=sure < cal.threshold and not facts, confidence=round(sure, 4),
                       facts=facts, respelled=query.respelled)
 

@@ -136,13 +136,14 @@ def covers(s: Series, query: str) -> bool:
 
 
 def find_series(series: list[Series], query: str) -> list[Series]:
-    """Series whose table or label shares the most words with the query, best first."""
+    """Series whose table or label shares the most words with the query and that the query is
+    about (`covers`), best first."""
     wanted = {t for t in tokenize(query) if not t[0].isdigit()}
     scored = []
     for s in series:
         terms = series_terms(s)
         hits = len(wanted & terms)
-        if hits:
+        if hits and covers(s, query):  # "meldingen per gemeente" is no IND table's subject
             scored.append((hits, len(s.facts), s))
     scored.sort(key=lambda t: (-t[0], -t[1]))
     best = scored[0][0] if scored else 0

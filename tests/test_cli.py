@@ -69,6 +69,26 @@ def test_bad_questions_exit_non_zero_with_a_message(tmp_path, question, message)
     assert not (tmp_path / "index").exists()  # refused before anything was built
 
 
+@pytest.mark.parametrize("flag, value, message", [
+    ("--doc", "nope", "--doc nope: no report has that id; the ids are ind-jaarresultaten-2012, "),
+    ("--year", "2030", "--year 2030: no report is of that year; the years are 2011, 2012, 2016"),
+])
+def test_a_filter_naming_no_report_is_an_error_that_lists_the_reports(slice_paths, capsys, flag, value, message):
+    corpus, index = slice_paths
+    assert main(["--corpus", str(corpus), "--index", str(index), "ask", "klachten", flag, value]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_table_fact_keeps_to_the_filters(slice_paths, capsys):
+    corpus, index = slice_paths
+    args = ["--corpus", str(corpus), "--index", str(index), "ask", "Hoeveel klachten", "--json", "-k", "1"]
+    assert main(args) == 0
+    assert {f["year"] for f in json.loads(capsys.readouterr().out)["facts"]} == {2016}  # the latest year
+    assert main(args + ["--year", "2012"]) == 0
+    facts = json.loads(capsys.readouterr().out)["facts"]
+    assert facts and {f["year"] for f in facts} == {2012} and all("Jaarresultaten 2012" in f["citation"] for f in facts)
+
+
 def test_stale_index_names_the_fix(slice_paths, tmp_path):
     corpus, index = slice_paths
     changed = tmp_path / "corpus"
