@@ -742,3 +742,22 @@ def test_the_time_left_follows_the_recent_pace_not_the_average_since_the_start()
     assert time_left(fast + slow, 2400) == pytest.approx(170.0)  # 340 left at 2 a second, not 21 s
     assert time_left([(0.0, 0), (3.0, 0)], 2400) == 0.0  # nothing done yet: no estimate
     assert time_left([(0.0, 10), (20.0, 10)], 30) == pytest.approx(40.0)  # stalled: the average pace
+
+
+def test_the_link_to_an_original_file_whose_name_has_spaces_is_a_link(slice_paths, embedder, tmp_path, monkeypatch):
+    corpus, index = slice_paths
+    shutil.copytree(corpus, tmp_path / "corpus")
+    shutil.copytree(index, tmp_path / "index")
+    name = "Evaluatie inburgering (définitief) 2025.md"
+    (tmp_path / "corpus" / name).write_text("# Inburgering\n\nIn 2025 stopten 40 inburgeraars met hun route.\n", "utf-8")
+    ingest(tmp_path / "corpus", tmp_path / "index", embedder)
+    chunk = next(c for c in store.open_index(tmp_path / "index").chunks if c.doc_id.startswith("evaluatie-inburgering"))
+    monkeypatch.setenv("KB_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.query_params.update({"lees": chunk.doc_id, "van": str(chunk.start), "tot": str(chunk.end)})
+    at.switch_page("kb_app/pages/lees.py").run()
+    assert not at.exception
+    link = next(m.value for m in at.markdown if "app/static/reports/" in m.value)
+    assert "(app/static/reports/Evaluatie%20inburgering%20%28d%C3%A9finitief%29%202025.md)" in link

@@ -4,12 +4,13 @@ open the original file at that page."""
 import html
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import streamlit as st
 
 from kb.chunk import find_sections
-from kb.lines import is_table_line
 from kb.cite import mended, plain, report_name, section_label
+from kb.lines import is_table_line
 from kb.render import md_escape
 
 from kb_app.common import corpus_dir, keep_in_url, lang, open_kb, words
@@ -49,7 +50,8 @@ def original_link(doc: dict, page: int | None) -> str | None:
     served = STATIC / source.name
     if not served.exists() or served.stat().st_mtime < source.stat().st_mtime:
         shutil.copy2(source, served)
-    return f"app/static/reports/{source.name}" + (f"#page={page}" if page else "")
+    # quoted: a name with spaces or brackets ("Evaluatie ... (définitief).pdf") broke the Markdown link
+    return f"app/static/reports/{quote(source.name)}" + (f"#page={page}" if page else "")
 
 
 def display_text(text: str) -> str:
