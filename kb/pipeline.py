@@ -2,6 +2,7 @@
 kb/build.py made."""
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import re
@@ -216,7 +217,9 @@ class KnowledgeBase:
         start, end = min(chunk.start, at.start), max(chunk.end, at.end)
         if (start, end) != (chunk.start, chunk.end):
             chunk = dataclasses.replace(chunk, start=start, end=end, text=self.texts[at.doc_id][start:end])
-        return Passage(chunk, at.score, [(at.start - chunk.start, at.end - chunk.start)], cited=self.citation(chunk))
+        spans = [(at.start - chunk.start, at.end - chunk.start)]
+        chunk = self.quoted_page(chunk, spans)
+        return Passage(chunk, at.score, spans, cited=self.citation(chunk))
 
     def ask(self, question: str, k: int = 5, years: tuple[int, ...] = (), doc_ids: tuple[str, ...] = ()) -> list[Passage]:
         return self._asked(question, k, years, doc_ids)[1]
@@ -240,10 +243,20 @@ class KnowledgeBase:
         passages = search(self.index, query, k=k, filters=filters)
         self.idf.learn(query.terms)
         ask = _asked_of(query.text, query.terms, query.years)
-        return [dataclasses.replace(p, highlights=highlight(p.chunk.text, ask, self.idf,
-                                                             unit_similarities(self.index, p, query.vector)),
-                                    cited=self.citation(p.chunk))
-                for p in passages]
+        out = []
+        for p in passages:
+            spans = highlight(p.chunk.text, ask, self.idf, unit_similarities(self.index, p, query.vector))
+            chunk = self.quoted_page(p.chunk, spans)
+            out.append(dataclasses.replace(p, chunk=chunk, highlights=spans, cited=self.citation(chunk)))
+        return out
+
+    def quoted_page(self, chunk: Chunk, spans: list[tuple[int, int]]) -> Chunk:
+        """The chunk cited by the page its quote starts on, not the page the passage starts on: a
+        journalist checks the quote in the PDF ("Advies: ..." is on p. 3 of a passage from p. 2)."""
+        starts = (self.index.document(chunk.doc_id) or {}).get("page_starts") or []
+        if not chunk.page or not spans or not starts:
+            return chunk
+        return dataclasses.replace(chunk, page=bisect.bisect_right(starts, chunk.start + spans[0][0]))
 
     def citation(self, chunk: Chunk, lang: str = "en") -> str:
         """A passage's full citation from its report's manifest entry: publisher, and a document a

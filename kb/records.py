@@ -40,7 +40,7 @@ class Chunk:
     title: str
     year: int
     section: str
-    page: int | None
+    page: int | None  # the PDF page it starts on; a search or a quote check gives the page its quote starts on
     start: int
     end: int
     text: str

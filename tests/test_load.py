@@ -83,3 +83,21 @@ def test_every_citation_says_where_and_never_an_empty_page(tmp_path):
     doc, _ = load_file(path, meta_from_name(path))
     chunks = chunk_document(doc)
     assert {c.page for c in chunks} == {1, 2} and all(c.citation.endswith(f", p. {c.page}") for c in chunks)
+
+
+def test_a_quote_is_cited_by_the_page_it_stands_on(tmp_path, embedder):
+    from kb.build import ingest
+    from kb.pipeline import KnowledgeBase
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    make_pdf(corpus / "veilig-thuis-2024.pdf", [
+        "Jaarverslag Veilig Thuis 2024. Dit jaar kwamen er meer meldingen binnen dan ooit tevoren.",
+        "Advies: een vraag om raad zonder dat Veilig Thuis zelf in actie komt. Dat gebeurde 1.200 keer."])
+    ingest(corpus, tmp_path / "index", embedder)
+    kb = KnowledgeBase(tmp_path / "index", embedder, corpus=corpus)
+    [top] = kb.ask("Hoe vaak werd Veilig Thuis om advies gevraagd?", k=1)
+    assert top.chunk.text.startswith("Jaarverslag Veilig Thuis 2024")  # the passage starts on page 1 ...
+    assert "Advies" in top.quote and top.cited.endswith(", p. 2")  # ... its quote stands on page 2
+    found = kb.verify("Advies: een vraag om raad zonder dat Veilig Thuis zelf in actie komt.")
+    assert found.verdict == "exact" and found.match.cited.endswith(", p. 2")
