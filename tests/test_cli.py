@@ -182,3 +182,13 @@ def test_a_file_name_with_a_newline_stays_on_one_report_line(tmp_path, capsys):
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.startswith("skipped: ")]
     assert lines == ["skipped: kapot\\nskipped: alles.pdf: not a readable PDF" + lines[0].split("not a readable PDF", 1)[1]]
+
+
+def test_compare_prints_quotes_to_paste_cut_at_a_word(slice_paths, capsys):
+    corpus, index = slice_paths
+    assert main(["--corpus", str(corpus), "--index", str(index), "compare", "klachten", "-k", "2"]) == 0
+    quotes = [line.strip() for line in capsys.readouterr().out.splitlines() if line.startswith("   ") and "section" not in line]
+    assert quotes and all(not q.startswith(("'", '"')) for q in quotes)  # no Python repr
+    import re
+    # prose in quotation marks (cut at a word, with " …"); a table row said readably, bare
+    assert all((q.startswith("“") and q.endswith("”")) or re.search(r": 20\d\d: ", q) for q in quotes)
