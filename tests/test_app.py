@@ -479,6 +479,17 @@ def test_a_question_the_reports_do_not_answer_is_said_so_above_the_passages(app)
 MARK = re.compile(r":orange-background\[\*\*(.*?)\*\*\]", re.S)
 
 
+def open_reader(tmp_path, monkeypatch, chunk) -> AppTest:
+    """The app on the corpus and index in tmp_path, its reader opened at `chunk`."""
+    monkeypatch.setenv("KB_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.query_params.update({"lees": chunk.doc_id, "van": str(chunk.start), "tot": str(chunk.end)})
+    at.switch_page("kb_app/pages/lees.py").run()
+    return at
+
+
 def test_read_in_context_shows_a_title_with_markup_literally_and_marks_across_paragraphs(
         slice_paths, embedder, tmp_path, monkeypatch):
     """A report title with maths and a link is text; the passage is marked once in the reader."""
@@ -491,12 +502,7 @@ def test_read_in_context_shows_a_title_with_markup_literally_and_marks_across_pa
     ingest(tmp_path / "corpus", tmp_path / "index", embedder)
     chunk = next(c for c in store.open_index(tmp_path / "index").chunks
                  if c.doc_id == "ind-jaarverslag-2016" and "\n\n" in c.text.strip())
-    monkeypatch.setenv("KB_CORPUS", str(tmp_path / "corpus"))
-    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.query_params.update({"lees": chunk.doc_id, "van": str(chunk.start), "tot": str(chunk.end)})
-    at.switch_page("kb_app/pages/lees.py").run()
+    at = open_reader(tmp_path, monkeypatch, chunk)
     assert not at.exception
     heading = at.subheader[0].value
     assert "\\$x^2\\$" in heading and "](http" not in heading  # maths shown as text, the link as its words
@@ -752,12 +758,7 @@ def test_the_link_to_an_original_file_whose_name_has_spaces_is_a_link(slice_path
     (tmp_path / "corpus" / name).write_text("# Inburgering\n\nIn 2025 stopten 40 inburgeraars met hun route.\n", "utf-8")
     ingest(tmp_path / "corpus", tmp_path / "index", embedder)
     chunk = next(c for c in store.open_index(tmp_path / "index").chunks if c.doc_id.startswith("evaluatie-inburgering"))
-    monkeypatch.setenv("KB_CORPUS", str(tmp_path / "corpus"))
-    monkeypatch.setenv("KB_INDEX", str(tmp_path / "index"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.query_params.update({"lees": chunk.doc_id, "van": str(chunk.start), "tot": str(chunk.end)})
-    at.switch_page("kb_app/pages/lees.py").run()
+    at = open_reader(tmp_path, monkeypatch, chunk)
     assert not at.exception
     link = next(m.value for m in at.markdown if "app/static/reports/" in m.value)
     assert "(app/static/reports/Evaluatie%20inburgering%20%28d%C3%A9finitief%29%202025.md)" in link
