@@ -193,17 +193,6 @@ def cmd_ask(args) -> int:
     return 0
 
 
-def _pasteable(passage, limit: int = 300) -> str:
-    """A passage's quote to paste, cut at a word with "…" past `limit`; in quotation marks when
-    it is the report's wording, bare when it is a table row said readably."""
-    from .tables import pasteable_quote, row_quote
-
-    text = pasteable_quote(passage)
-    if len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + " …"
-    return text if row_quote(passage.chunk.text, passage.highlights) else f"“{text}”"
-
-
 def _check_filters(kb, years: list[int], doc_ids: list[str]) -> None:
     """A filter naming no report is a mistake to say, not an empty result."""
     known_ids = sorted(kb.index.documents)
@@ -240,6 +229,7 @@ def cmd_compare(args) -> int:
     from .answer import passage_json
     from .compare import compare
     from .pipeline import check_question
+    from .tables import quoted
 
     kb = open_kb(args)
     typed = check_question(args.topic)
@@ -262,7 +252,7 @@ def cmd_compare(args) -> int:
         if not s.passages:
             print("   nothing in this year's report speaks of it")
         for p in s.passages:
-            print(f"   {p.citation}\n   {_pasteable(p)}")
+            print(f"   {p.citation}\n   {quoted(p, limit=300)}")
     return 0
 
 

@@ -66,6 +66,16 @@ def touches(text: str, row: Row, spans: list[tuple[int, int]]) -> bool:
     return any(s < e2 and s2 < e for s, e in spans for s2, e2 in ends)
 
 
+def quoted(passage: Passage, limit: int | None = None) -> str:
+    """The passage's quote as pasted: prose in quotation marks (its wording is the report's),
+    a table row said readably bare (it is not); past `limit` characters cut at a word, " …"."""
+    row = row_quote(passage.chunk.text, passage.highlights)
+    text = row or one_paragraph(passage.quote)
+    if limit is not None and len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    return text if row else f"“{text}”"
+
+
 def pasteable_quote(passage: Passage) -> str:
     """What a reader pastes of a passage: its marked table rows said readably ("Klachten, Aantal
     ontvangen: 2016: 1.540, 2015: 1.340"), not a torn row's lines from its label to its values;

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kb.cite import display_text, section_label
 from kb.render import ANSWER_MARK, CLOSEST_MARK, marked, md_escape, pieces
-from kb.tables import Table, pasteable_quote, row_quote, tables
+from kb.tables import Table, pasteable_quote, quoted, tables
 from kb.units import RankedList, ranked_lists
 
 from .common import cite, lang, number, words
@@ -118,8 +118,7 @@ def quote_text(kb, passage) -> str:
     """What a journalist pastes: the quote, then its full citation. A table row said readably
     ("Asiel, Eerste aanvragen asiel: 2016: 18.170, 2015: 43.090") is not the report's wording,
     so it gets no quotation marks; prose is quoted word for word."""
-    row = row_quote(passage.chunk.text, passage.highlights)
-    return f"{row} ({cite(kb, passage.chunk)})" if row else f"“{pasteable_quote(passage)}” ({cite(kb, passage.chunk)})"
+    return f"{quoted(passage)} ({cite(kb, passage.chunk)})"
 
 
 def card(kb, passage, key: str, answers: bool = True) -> None:
