@@ -24,7 +24,7 @@ from .marking import Asked
 from .records import Answer, Chunk, Passage
 from .retrieve import Filters, Query, make_query, model_text, search, series_references, unit_similarities
 from .sentences import quoted, sentence_spans, split_sentences
-from .series import Fact, Series, covers, document_facts, find_series, link_series
+from .series import Fact, Series, document_facts, find_series, link_series
 from .store import Location, backend
 from .verify import MAX_QUOTE, NEAR_AT, Located, QuoteIndex, Verdict, build_quote_index, check_quote, word_diff
 
@@ -110,7 +110,7 @@ class KnowledgeBase:
         if not _HOW_MANY.search(q):
             return []
         rest = _HOW_MANY.sub(" ", q)
-        found = [s for s in find_series(self.series, rest) if covers(s, rest)]
+        found = find_series(self.series, rest)  # only series the question is about (series.covers)
         wants_share = bool(_SHARE.search(q))
         found = [s for s in found if (s.unit == "%") == wants_share] or found
         asked = set(mentioned_years(q))
