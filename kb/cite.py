@@ -9,8 +9,8 @@ from .clean import _LIGATURE, _SUSPENDED
 from .lexicon import is_known
 
 # A chronicle's news item under its month's heading: "15/12  Naturalisatiedag voor de tiende keer" (day, title).
-DATED_ENTRY = re.compile(r"^[ \t]*(?P<day>\d{1,2})/(?P<month>\d{1,2})(?:[ \t]*-[ \t]*\d{1,2}/\d{1,2})?[ \t]+"
-                         r"(?P<title>\S[^\n]{2,120}?)[ \t]*$", re.M)
+DATE = r"(?P<day>\d{1,2})/(?P<month>\d{1,2})(?:[ \t]*-[ \t]*\d{1,2}/\d{1,2})?[ \t]+"  # "18/4 ", "14/3-18/3 "
+DATED_ENTRY = re.compile(rf"^[ \t]*{DATE}(?P<title>\S[^\n]{{2,120}}?)[ \t]*$", re.M)
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december", "january", "february", "march", "may", "june", "july", "august", "october")
 _LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))*\)")  # "[x](javascript:alert(1))" too

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .lexicon import is_known, is_word, word_score
+from .lines import BULLETS
 
 Edit = tuple[int, int, str]
 # Each pattern looks ahead for the word after the break instead of consuming it, so that
@@ -30,7 +31,7 @@ _SPACED_BREAK = re.compile(r"([a-zà-ÿ]+)[ \t]+\n[ \t]*(?=([a-zà-ÿ]+)\b)")
 # A body line ending in a letter or comma, blank lines, then a line going on in lower case.
 _PARAGRAPH_BREAK = re.compile(r"([^\n]*[a-zà-ÿ,])([ \t]*\n(?:[ \t]*\n)+[ \t]*)(?=([a-zà-ÿ][^\n]*))")
 BODY_LINE = 35  # characters: shorter lines are titles, table labels or word fragments
-_LIST_MARKS = ("•", "-", "·", "▪", "–")
+_LIST_MARKS = (*BULLETS, "-", "–")
 _MARGIN = 0.5
 _RARE_HEAD = 2.0  # "handhavings", "nareis": a head this rare alone is a compound's first part
 _SUSPENDED = {"en", "of", "tot", "t/m"}  # "in- en uitvoer": the hyphen is real

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 from bm25s.stopwords import STOPWORDS_DUTCH
 
+from .cite import DATE
 from .lexicon import word_score
 from .lines import TOC_LINE, TORN_LABELS, in_torn_table, is_table_line
 
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.M)
 _CAPS_LINE = re.compile(r"^[ \t]*([A-ZÀ-Ý][A-ZÀ-Ý '’&,/-]{5,70}[?!]?)[ \t]*$", re.M)
 _FUNCTION_WORDS = frozenset(STOPWORDS_DUTCH)
-_DATE = r"\d{1,2}/\d{1,2}(?:\s*-\s*\d{1,2}/\d{1,2})?\s+"  # "18/4 ", "14/3-18/3 "
-_DATED = re.compile(_DATE + r"\w")  # timeline entries: "18/4 Inzet NL-experts"
-_DATED_TITLE = re.compile(_DATE + r"[A-ZÀ-Ý0-9‘']")  # one opening a title: "14/3-18/3 ILO-conferentie 2016"
+_DATED = re.compile(DATE + r"\w")  # timeline entries: "18/4 Inzet NL-experts"
+_DATED_TITLE = re.compile(DATE + r"[A-ZÀ-Ý0-9‘']")  # one opening a title: "14/3-18/3 ILO-conferentie 2016"
 # Short lines that stand alone like a heading but are none: a reference to a web page ("Zie
 # https://www.easo.europa.eu/") and a signature's name with initials ("R.J.T. van Lint").
 _SIGNATURE = (r"(?:(?:[A-Z]\.){1,4}\s*(?:(?:van|de|der|den|ter|ten)\s+)*[A-Z]\w+"
@@ -29,6 +29,7 @@ MAX_CALL_WORDS = 4  # a title may call out ("Praten werkt!"); a longer line endi
 MAX_TITLE_LINES = 4  # a title set large takes a few lines; five short lines are a caption or a narrow column
 _CAPTION = re.compile(r"\((?:links|rechts|midden|boven|onder)\)", re.I)  # "Willy van der Mark (links)"
 _OPENS_QUOTE = ("‘", "“", "'", '"')
+_LONE_LINE = re.compile(r"\n[ \t]*([^\n]{2,70}?)[ \t]*(?:\n[ \t]*\n|\n?\Z)")  # a line, then a blank line or the end
 
 
 @dataclass(frozen=True)
@@ -88,15 +89,14 @@ def _plain_headings(text: str) -> list[Heading]:
         s = line.strip()
         prev = "" if _signed_above(lines, i) else _nearest(lines, i, -1)  # a signature ends what came before
         block = title_lines(lines, i, prev, max_len) if i >= skip else 0
-        torn = in_torn_table(_nearest(lines, i, -1, True), _following(lines, i))
-        if block and not torn:
+        if block and not _torn(lines, i):
             headings.append(Heading(starts[i], 1, " ".join(x.strip() for x in lines[i:i + block])))
             skip = i + block
             continue
         second = second_title_line(text, starts[i] + len(line)) if _DATED.match(s) else []
         nxt = _nearest(lines, i + len(second), +1)  # what follows the title (a lowercase "asielzoekerscentra" is in it)
         role = i > 0 and re.match(_SIGNATURE, lines[i - 1].strip())  # under the signer's name: "Hoofddirecteur IND"
-        if i >= skip and not role and looks_like_heading(line, prev, nxt, max_len) and not torn:
+        if i >= skip and not role and looks_like_heading(line, prev, nxt, max_len) and not _torn(lines, i):
             level = 2 if _DATED_TITLE.match(s) else 1  # a chronicle's news item stands under its month
             headings.append(Heading(starts[i], level, " ".join([continued_title(s, _following(lines, i)), *second])))
     return headings
@@ -125,6 +125,11 @@ def title_lines(lines: list[str], i: int, prev: str, max_len: int) -> int:
     after = lines[i + n].strip() if i + n < len(lines) else ""
     ends = not after or len(after) > short or after.startswith(_OPENS_QUOTE) or after.endswith("?") or _DATED.match(after)
     return n if n >= 2 and ends and lines[i + n - 1].split()[-1].lower() not in _FUNCTION_WORDS else 0
+
+
+def _torn(lines: list[str], i: int) -> bool:
+    """Whether line i is a torn table's label (lines.in_torn_table), read only for a line that may be a title."""
+    return in_torn_table(_nearest(lines, i, -1, True), _following(lines, i))
 
 
 def _signed_above(lines: list[str], i: int) -> bool:
@@ -161,7 +166,7 @@ def second_title_line(text: str, end: int) -> list[str]:
     standing alone before a blank line, ending no sentence ("15/9 Start onderzoek Family
     reunification of Third-country" / "Nationals in the EU plus Norway: National Practices").
     An item's text runs on for lines, so a lone line is the title's."""
-    m = re.compile(r"\n[ \t]*([^\n]{2,70}?)[ \t]*(?:\n[ \t]*\n|\n?\Z)").match(text, end)
+    m = _LONE_LINE.match(text, end)
     return [m.group(1)] if m and m.group(1)[-1] not in ".!?:;," and not is_table_line(m.group(1)) else []
 
 
