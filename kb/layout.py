@@ -5,7 +5,8 @@ into one text in reading order.
   sides both read as text columns (else at one where text columns meet elsewhere in the
   document: a table beside text), else between lines; the pieces are read left to right, top to
   bottom. A heading that spans the columns but is narrower than one (the right column empty
-  beside it, with text above and below) ends a band: the columns above it are read first. A table's columns are not text columns (its cells are short and
+  beside it, with text above and below) ends a band: the columns above it are read first; so
+  does a table or text below both columns, where they end at about the same height. A table's columns are not text columns (its cells are short and
   stand several to a line), so a table is read row by row.
 - Running headers, footers and page numbers: a line at the top or bottom edge of a page whose
   text, digits aside, stands at that edge on at least half of the pages (two at least) is left
@@ -166,13 +167,25 @@ def _spanning_top(left: list[Run], right: list[Run]) -> float | None:
     return None
 
 
+def _band_below(left: list[Run], right: list[Run]) -> float | None:
+    """The top of the first line on the left that stands below both columns when they end at
+    about the same height (balanced, as a column section ends), after a gap wider than a line: a
+    table or text set below the columns, narrower than the left one. None when there is none."""
+    rows, end = rows_of(left), max(r.bottom for r in right)
+    for row, after in zip(rows, rows[1:]):
+        if after.top >= end and after.top - row.bottom > after.height and abs(row.bottom - end) <= 1.5 * after.height:
+            return after.top
+    return None
+
+
 def _cut(runs: list[Run], page_width: float, gutters: list[float]) -> list[list[Run]] | None:
-    """The pieces of a part in reading order: its columns, unless a heading spanning them starts
-    a new band (then the columns above it, then the rest); else its first line and the rest."""
+    """The pieces of a part in reading order: its columns, unless a heading spanning them or a
+    band below them starts a new band (then the columns above it, then the rest); else its first
+    line and the rest."""
     columns = _vertical_cut(runs, page_width, gutters)
     if columns is None:
         return _horizontal_cut(runs)
-    at = _spanning_top(*columns)
+    at = _spanning_top(*columns) or _band_below(*columns)
     if at is None:
         return list(columns)
     above = [[r for r in side if r.bottom <= at] for side in columns]

@@ -25,8 +25,9 @@ SUFFIXES = TEXT_SUFFIXES | {".pdf"}
 MAX_PDF_BYTES = 200 * 2**20
 MAX_TEXT_BYTES = 50 * 2**20
 MAX_PAGES = 5000
-PDF_SECONDS = 60  # wall clock and CPU, per PDF: a 300-page report takes about 5 s
+PDF_SECONDS = 60  # wall clock and CPU, per PDF: a 45-page report takes about 2 s
 PDF_MEMORY = 2 * 2**30  # address space of the child
+GARBLED_SHARE = 0.2  # the reports have 0.5% single-letter words and under 0.05% of over 25 letters
 
 
 @dataclass
@@ -149,7 +150,27 @@ def load_file(path: Path, meta: DocMeta) -> tuple[Document, list[str]]:
     page_starts = [bisect.bisect_left(cleaned.offsets, s) for s in raw_page_starts]
     doc = Document(meta=meta, text=cleaned.text, offsets=cleaned.offsets,
                    page_starts=page_starts, repairs=cleaned.repairs)
+    garbled = garbled_text(cleaned.text)
+    if garbled:
+        fix = ("export the PDF again (as PDF/A, or from the source document) or add its text as a .txt file"
+               if suffix == ".pdf" else "check how the text was made")
+        warnings.append(f"{path.name}: {garbled}; search will miss much of it: {fix}")
     return doc, warnings
+
+
+def garbled_text(text: str) -> str | None:
+    """What is wrong with a text read from a file whose words came apart or ran together, or None."""
+    words = re.findall(r"[^\W\d_]+", text)
+    if len(words) < 50:
+        return None
+    letters = sum(len(w) == 1 for w in words) / len(words)
+    if letters > GARBLED_SHARE:
+        example = re.search(r"(?:\b[^\W\d_] ){4,8}[^\W\d_]\b", text)
+        return f"{letters:.0%} of its words are single letters" + (f' ("{example.group()}")' if example else "")
+    long = sum(len(w) > 25 for w in words) / len(words)
+    if long > GARBLED_SHARE:
+        return f"{long:.0%} of its words are over 25 letters long (the spaces between words are lost)"
+    return None
 
 
 def scan_corpus(folder: Path) -> tuple[list[Path], list[tuple[str, UnreadableFile]]]:
@@ -205,9 +226,6 @@ def load_corpus(folder: Path) -> Loaded:
     contents: dict[str, str] = {}  # hash of the bytes or of the cleaned text -> first file name
     for path in files:
         meta = manifest.get(path.name)
-        if meta is None and path.suffix.lower() in SUFFIXES:
-            meta = meta_from_name(path)
-            loaded.warnings.append(f"{path.name}: no entry in {MANIFEST}; title and year taken from the file name")
         try:
             raw_hash = file_sha256(path)
             _check_new(contents, raw_hash, path.name)
@@ -222,6 +240,8 @@ def load_corpus(folder: Path) -> Loaded:
             continue
         contents.update({raw_hash: path.name, text_hash: path.name})
         ids[doc.meta.doc_id] = path.name
+        if meta is None:  # said only of a file that is read: a skipped one has its reason
+            loaded.warnings.append(f"{path.name}: no entry in {MANIFEST}; title and year taken from the file name")
         loaded.warnings.extend(warnings)
         loaded.documents.append(doc)
     return loaded

@@ -17,10 +17,16 @@ preexec_fn is unsafe); the parent adds the wall-clock limit.
 """
 import json
 import resource
+import statistics
 import sys
+from typing import NamedTuple
 
 # PDFium's marks for a hyphen at a line end (a "-" the typesetter added when it broke a word)
 _LINE_END_HYPHEN = str.maketrans({"\x02": "-", "\ufffe": "-"})
+# A gap between glyphs this share of the font's line ends a run: about the layout stage's cell
+# border (0.6 of a line's ink height), wider than a word or sentence space of ragged prose.
+RUN_GAP = 0.45
+JUSTIFIED = 0.1  # three word spaces or more that differ by less than this share of a line: a justified line
 
 
 def limit(memory: int, seconds: int) -> None:
@@ -45,19 +51,106 @@ def check(path: str, max_pages: int) -> dict | None:
 
 
 def page_segments(page) -> dict:
-    """One page: its size and the text runs PDFium found, each with its box."""
+    """One page: its size and the text runs on it, each with its box."""
     width, height = page.get_size()
     left, bottom, _, top = page.get_bbox()
     textpage = page.get_textpage()
-    segments = []
-    for i in range(textpage.count_rects()):
-        x0, y0, x1, y1 = textpage.get_rect(i)
-        text = textpage.get_text_bounded(x0, y0, x1, y1).translate(_LINE_END_HYPHEN)
-        text = " ".join(text.replace("\r", " ").replace("\n", " ").split())
-        if text:
-            segments.append([round(x0 - left, 2), round(top - y1, 2), round(x1 - left, 2), round(top - y0, 2), text])
+    chars = page_chars(textpage, left, top)
     textpage.close()
-    return {"width": round(width, 2), "height": round(height, 2), "segments": segments}
+    runs = [run for line in lines_of(chars) for run in runs_of(line)]
+    return {"width": round(width, 2), "height": round(height, 2), "segments": runs}
+
+
+class Glyph(NamedTuple):
+    """A character in points from the top left: its ink box, and the box of its advance across the
+    font's line (the same top and bottom for every glyph of a line, its edges where the next glyph
+    would start). `spaced`: PDFium saw a space before it."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    left: float
+    line_top: float
+    right: float
+    line_bottom: float
+    source: int = 0  # the PDF text object it was drawn by
+    spaced: bool = False
+
+    @property
+    def line(self) -> float:
+        return max(self.line_bottom - self.line_top, self.bottom - self.top, 0.1)
+
+
+def page_chars(textpage, left: float, top: float) -> list[Glyph]:
+    """Every character PDFium found on the page, in its order (one buffer for all the boxes: a
+    report has a few hundred thousand)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    handle, loose = textpage.raw, raw.FS_RECTF()
+    x0, x1, y0, y1 = (ctypes.c_double() for _ in range(4))
+    chars = []
+    for index in range(textpage.count_chars()):
+        raw.FPDFText_GetCharBox(handle, index, x0, x1, y0, y1)
+        raw.FPDFText_GetLooseCharBox(handle, index, loose)
+        text = chr(raw.FPDFText_GetUnicode(handle, index)).translate(_LINE_END_HYPHEN)
+        source = ctypes.cast(raw.FPDFText_GetTextObject(handle, index), ctypes.c_void_p).value or 0
+        chars.append(Glyph(text, x0.value - left, top - y1.value, x1.value - left, top - y0.value,
+                           loose.left - left, top - loose.top, loose.right - left, top - loose.bottom, source))
+    return chars
+
+
+def lines_of(chars: list[Glyph]) -> list[list[Glyph]]:
+    """The glyphs of a page in PDFium's order, cut into lines: at PDFium's line ends, and where the
+    next glyph stands on another line or starts left of the one before (a ligature's letters share
+    one box). Spaces become the next glyph's `spaced`."""
+    lines: list[list[Glyph]] = [[]]
+    space = False
+    for glyph in chars:
+        if glyph.text in "\r\n":
+            lines.append([])
+        elif glyph.text.isspace() or not glyph.text.isprintable():
+            space = True
+            continue
+        else:
+            line = lines[-1]
+            if line and not (_same_line(line[-1], glyph) and glyph.left >= line[-1].left):
+                lines.append(line := [])
+            line.append(glyph._replace(spaced=space and bool(line)))
+        space = False
+    return [line for line in lines if line]
+
+
+def _same_line(a: Glyph, b: Glyph) -> bool:
+    overlap = min(a.line_bottom, b.line_bottom) - max(a.line_top, b.line_top)
+    return overlap > 0.5 * min(a.line, b.line)
+
+
+def runs_of(line: list[Glyph]) -> list[list]:
+    """A line's runs of text, [x0, top, x1, bottom, text] with the ink box: cut between two text
+    objects of the PDF at a gap wider than RUN_GAP lines (the layout stage reads it as a column
+    gutter or a table's cell border), unless the line's word spaces are all alike (justified prose,
+    however wide they were stretched).
+
+    PDFium's own text rectangles are no such runs in a PDF whose every glyph is placed alone
+    (Chromium's, Skia's): each letter is one, and the text of an overlapping one repeats its
+    neighbour's letters."""
+    height = statistics.median(g.line for g in line)
+    gaps = [b.left - a.right for a, b in zip(line, line[1:])]
+    spaces = [gap for gap, b in zip(gaps, line[1:]) if b.spaced]
+    justified = len(spaces) >= 3 and max(spaces) - min(spaces) <= JUSTIFIED * height
+    runs: list[list] = []
+    for before, glyph, gap in zip([None, *line], line, [None, *gaps]):
+        if before is None or (before.source != glyph.source and gap > RUN_GAP * height and not justified):
+            runs.append([glyph.x0, glyph.top, glyph.x1, glyph.bottom, glyph.text])
+            continue
+        run = runs[-1]
+        run[:4] = [min(run[0], glyph.x0), min(run[1], glyph.top), max(run[2], glyph.x1), max(run[3], glyph.bottom)]
+        run[4] += (" " if glyph.spaced else "") + glyph.text
+    return [[round(v, 2) for v in run[:4]] + [run[4]] for run in runs]
 
 
 def extract(path: str, max_pages: int) -> dict:

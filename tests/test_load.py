@@ -1,12 +1,15 @@
 """Loading: every supported kind reads; every bad file is skipped with a reason, nothing else lost."""
 import os
+import subprocess
 
 import pytest
 
 from kb.cite import section_label
 from kb.errors import UnreadableFile
-from kb.load import load_corpus, load_file, meta_from_name
+from kb.load import garbled_text, load_corpus, load_file, meta_from_name
+from kb.pdf_worker import Glyph, lines_of, runs_of
 from pdfs import make_pdf
+from chromium import CHROMIUM, FLAGS
 
 from conftest import CORPUS
 
@@ -37,6 +40,7 @@ def test_bad_files_are_skipped_with_their_reason_and_the_rest_loads(tmp_path):
     assert "not supported" in reasons["tabel.xlsx"]
     assert "encrypted" in reasons["geheim.pdf"]
     assert any("goed.md: no entry in manifest.toml" in w for w in loaded.warnings)
+    assert not [w for w in loaded.warnings if not w.startswith("goed.md")]  # a skipped file has only its reason
 
 
 def test_pdf_with_empty_user_password_is_read(tmp_path):
@@ -101,3 +105,65 @@ def test_a_quote_is_cited_by_the_page_it_stands_on(tmp_path, embedder):
     assert "Advies" in top.quote and top.cited.endswith(", p. 2")  # ... its quote stands on page 2
     found = kb.verify("Advies: een vraag om raad zonder dat Veilig Thuis zelf in actie komt.")
     assert found.verdict == "exact" and found.match.cited.endswith(", p. 2")
+
+
+REPORT_HTML = """<html><head><meta charset="utf-8"><style>
+body { font-family: "DejaVu Sans"; font-size: 10pt; } .columns { columns: 2; column-gap: 8mm; text-align: justify; }
+td, th { padding: 3px 8px; } th { text-align: left; }
+</style></head><body><h1>Jaarverslag Stichting Voorbeeld 2024</h1><div class="columns">
+<p>In 2024 ontving de stichting 1.234 klachten. Dat is 25 procent meer dan in 2023, toen er 987 klachten
+binnenkwamen. De stijging komt vooral door de langere wachttijden bij de balie in Rotterdam en Utrecht.</p>
+<p>Van alle klachten werd 82 procent binnen de wettelijke termijn afgehandeld. Efficiëntie en officiële
+afspraken met de rechtspraak hielpen daarbij, net als een flinke investering in de afhandeling.</p>
+</div><table><tr><th>Onderwerp</th><th>2023</th><th>2024</th></tr>
+<tr><td>Klachten ontvangen</td><td>987</td><td>1.234</td></tr></table></body></html>"""
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium")
+def test_a_pdf_printed_by_chromium_reads_as_words_columns_and_table_rows(tmp_path):
+    """Chromium (Skia) places every glyph on its own: read as PDFium's text rectangles, this came
+    out letter by letter ("E v a l u a t i e"), with letters doubled and the columns mixed."""
+    html, pdf = tmp_path / "verslag.html", tmp_path / "stichting-2024.pdf"
+    html.write_text(REPORT_HTML, "utf-8")
+    subprocess.run([CHROMIUM, *FLAGS[:-1], f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", html.as_uri()], capture_output=True, timeout=120, check=True)
+    doc, warnings = load_file(pdf, meta_from_name(pdf))
+    words = " ".join(doc.text.split())
+    assert warnings == [] and words.startswith("Jaarverslag Stichting Voorbeeld 2024 In 2024 ontving de stichting")
+    assert "Utrecht. Van alle klachten werd 82 procent" in words  # the first column read whole, then the second
+    assert "Efficiëntie en officiële" in words and "een flinke investering" in words  # ligatures read once
+    assert "Klachten ontvangen\t987\t1.234" in doc.text
+
+
+def test_a_text_read_letter_by_letter_or_without_spaces_is_named(tmp_path):
+    assert garbled_text("E v a l u a t i e van de k l a c h t e n " * 10).startswith("89% of its words are single")
+    assert "spaces between words are lost" in garbled_text("Deklachtafhandelingsproceduresvanhetjaar " * 60)
+    assert garbled_text((CORPUS / "ind-jaarverslag-2011.txt").read_text("utf-8")) is None
+    path = tmp_path / "gespatieerd-2020.txt"
+    path.write_text("E v a l u a t i e   v a n   d e   k l a c h t e n. " * 20, "utf-8")
+    _, warnings = load_file(path, meta_from_name(path))
+    assert len(warnings) == 1 and "gespatieerd-2020.txt: 100% of its words are single letters (\"E v a l u a t i e\")" in warnings[0]
+
+
+def glyphs(words: list[tuple[float, str]], source_per_glyph: bool = True) -> list:
+    """A line of glyphs 6 points wide in a 12-point line, each word starting at its x."""
+    line = []
+    for x, word in words:
+        for i, letter in enumerate(word):
+            left = x + 6 * i
+            line.append(Glyph(letter, left, 2, left + 6, 10, left, 0, left + 6, 12,
+                              source=len(line) if source_per_glyph else 0, spaced=i == 0 and bool(line)))
+    return line
+
+
+def test_a_line_of_glyphs_placed_alone_is_cut_at_cell_borders_not_at_stretched_spaces():
+    justified = glyphs([(0, "de"), (20, "wettelijke"), (88, "termijn"), (138, "van")])  # spaces of 8 points
+    assert [run[4] for run in runs_of(justified)] == ["de wettelijke termijn van"]
+    row = glyphs([(0, "Klachten"), (50, "ontvangen"), (130, "987"), (170, "1.234")])
+    assert [run[4] for run in runs_of(row)] == ["Klachten ontvangen", "987", "1.234"]
+    assert runs_of(row)[1][:4] == [130, 2, 148, 10]
+    assert [run[4] for run in runs_of(glyphs([(0, "Klachten"), (130, "987")], source_per_glyph=False))] == [
+        "Klachten 987"]  # one text object of the PDF is one run, as PDFium's rectangles had it
+    ligature = [Glyph("f", 0, 2, 6, 10, 0, 0, 6, 12, 1), Glyph("l", 0, 2, 6, 10, 0, 0, 6, 12, 1),
+                Glyph("i", 6, 2, 9, 10, 6, 0, 9, 12, 2)]
+    assert [[run[4] for run in runs_of(line)] for line in lines_of(ligature)] == [["fli"]]
