@@ -23,7 +23,7 @@ from .units import vector_units
 SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_text": "title+section+text",
             "unit_vectors": "answer units with table headers, torn labels (and a torn top-N list's rows) with their title and values; a year is no figure; "
                             "a sentence keeps its closing quote mark; a table's rows running into prose are rows, "
-                            "and so is a news item's dated title",
+                            "and so is a news item's dated title; a sentence ends after 'mln.' before a capital",
             "headings": "a torn table's labels, down to its year header, are no headings; nor a line ending in a function "
                         "word; a title ending in '&' goes on on the next line; a web reference ('Zie https://...') "
                         "or a signature ('R.J.T. van Lint') or its signer's role is none; a contents list's title "

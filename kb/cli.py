@@ -11,6 +11,7 @@ from pathlib import Path
 from .errors import IndexMissing, KbError
 
 EXIT_ERROR = 2
+EXIT_FOUND, EXIT_NOT_AS_WRITTEN = 0, 1  # kb verify, as grep: 1 when the reports do not say the text as written
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader went away
 
 
@@ -46,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     fig = sub.add_parser("figures", help="the reports' table figures on a subject, per year, with sources")
     fig.add_argument("query")
     fig.add_argument("--json", action="store_true")
-    ver = sub.add_parser("verify", help="did the reports say this text? where, and how it differs")
+    ver = sub.add_parser("verify", help="did the reports say this text? where, and how it differs",
+                         epilog="exit status: 0 the reports say it (exact or equivalent); 1 they do not as written "
+                                "(altered, partial or not found; with --file: a sentence is altered); 2 an error")
     ver.add_argument("text", nargs="?", help="the sentence or passage to check")
     ver.add_argument("--file", type=Path, help="check a whole text (an article), sentence by sentence")
     ver.add_argument("--json", action="store_true")
@@ -301,9 +304,9 @@ def cmd_verify(args) -> int:
         from .verdict_view import verdict_json
 
         print(json.dumps(verdict_json(v), ensure_ascii=False, indent=1))
-        return 0
-    _print_verdict(v)
-    return 0
+    else:
+        _print_verdict(v)
+    return EXIT_FOUND if v.found else EXIT_NOT_AS_WRITTEN
 
 
 def _print_verdict(v) -> None:
@@ -332,6 +335,7 @@ def _print_verdict(v) -> None:
 
 def _verify_file(args) -> int:
     from .errors import UnreadableFile
+    from .tables import cut
     from .verdict_view import article_json, sentence_row
 
     try:
@@ -339,17 +343,19 @@ def _verify_file(args) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise UnreadableFile(f"{args.file}: cannot read it ({exc.__class__.__name__}); give a UTF-8 text file") from exc
     verdicts = open_kb(args).verify_text(text)
+    # an article's own sentences are no quotes (not found); a changed claim is what fails it
+    code = EXIT_NOT_AS_WRITTEN if any(v.verdict == "altered" for v in verdicts) else EXIT_FOUND
     if args.json:
         print(json.dumps({"file": str(args.file), **article_json(verdicts)}, ensure_ascii=False, indent=1))
-        return 0
+        return code
     for n, row in enumerate((sentence_row(v) for v in verdicts), 1):
-        print(f"{n:>3}. {row['verdict']:<10} {row['sentence'][:100]}")  # not_found: not found as a quote
+        print(f"{n:>3}. {row['verdict']:<10} {cut(row['sentence'], 100)}")  # not_found: not found as a quote
         for label in ("checked", "changes", "citation", "nearest"):
             if row[label] and row[label] != row["sentence"]:
                 print(f"{'':16}{label}: {row[label]}")
     totals = article_json(verdicts)["totals"]
     print(", ".join(f"{n} {k}" for k, n in totals.items()))
-    return 0
+    return code
 
 
 def cmd_eval(args) -> int:

@@ -16,8 +16,8 @@ from rapidfuzz import fuzz
 from wordfreq import zipf_frequency
 
 from .sentences import sentence_spans
-from .tokens import Token, tokenize
-from .verdict import Change, Comparison, compare, decide
+from .tokens import MULTIPLIERS, Token, tokenize, value
+from .verdict import UNITS, Change, Comparison, compare, decide
 from .verify import Located, QuoteIndex, _fold, locate
 
 MIN_PART = 4  # words of a text stretch that is looked for elsewhere as a part from another place
@@ -59,7 +59,7 @@ def stretch(doc: str, at: Located, tokens: list[Token], cmp: Comparison) -> Loca
     """`at` widened, within its sentence, over the report's words that the alignment left out
     where the text begins (ends) with words of its own: to the report's instance of the text's
     first (last) token, else over as many report words as the text has there (up to SWAP: a
-    replaced first word, "Ruim" -> "Bijna")."""
+    replaced first word, "Ruim" -> "Bijna"); and over an amount's unit at either end."""
     start, end = at.start, at.end
     if cmp.lead:
         before = _same_sentence(doc, tokenize(doc[max(0, start - 200):start], offset=max(0, start - 200)))
@@ -72,9 +72,25 @@ def stretch(doc: str, at: Located, tokens: list[Token], cmp: Comparison) -> Loca
         hit = next((t for t in reversed(after[:min(cut + 1, cmp.trail + REACH)]) if t.form == tokens[-1].form), None)
         swap = after[cmp.trail - 1] if 0 < cmp.trail <= min(SWAP, cut) else None
         end = (hit or swap).end if hit or swap else end
+    start, end = whole_amount(doc, start, end)
     if (start, end) == (at.start, at.end):
         return at
     return Located(at.doc_id, start, end, fuzz.ratio(_fold(" ".join(t.text for t in tokens)), _fold(doc[start:end])) / 100)
+
+
+def whole_amount(doc: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened over the unit and multiplier of a number it begins or ends with: an amount
+    is compared whole ("uit € 450,2" is "uit € 450,2 mln" where the report says so)."""
+    inside = tokenize(doc[start:end], offset=start)
+    if inside and value(inside[-1]) is not None:
+        for t in tokenize(doc[end:end + 40], offset=end):
+            if t.form not in MULTIPLIERS and t.form not in UNITS:
+                break
+            end = t.end
+    before = tokenize(doc[max(0, start - 3):start], offset=max(0, start - 3))
+    if inside and value(inside[0]) is not None and before and before[-1].form in UNITS:
+        start = before[-1].start
+    return start, end
 
 
 def examine_span(qi: QuoteIndex, texts: dict[str, str], text: str, lo: int, hi: int) -> Finding | None:

@@ -7,16 +7,21 @@ import re
 
 ABBREVIATIONS = frozenset("""o.a bijv bv m.b.t t.o.v d.w.z i.v.m e.d enz etc nr nrs ca mr dhr mevr mw drs dr ir ing prof
 jl vs resp incl excl art blz pag p z.g zgn e.a m.n t.a.v i.p.v v.w.b vgl evt ong min max mln mld mrd""".split())
+# abbreviations that often end a sentence ("... € 450,2 mln. De IND ..."): before a capital, a sentence ends
+ENDS_SENTENCE = frozenset("mln mld mrd enz etc e.d e.a".split())
 _END = re.compile(r"[.!?…]+[\"'’”»)]*(?=\s+[\"'‘“„«(]?[A-Z0-9ÀÁÂÄÈÉÊËÍÎÏÓÔÖÚÛÜ])")
 _BLANK = re.compile(r"\n[ \t]*\n\s*")
 
 
 def _abbreviation_before(text: str, end: int) -> bool:
-    """Does the full stop at `end` close an abbreviation ("o.a.") or an initial ("J.")?"""
+    """Does the full stop at `end` close an abbreviation ("o.a.") or an initial ("J.") within a
+    sentence? Not one that ends sentences where a capital follows ("mln. De")."""
     word = re.search(r"(\S+)$", text[:end])
     if not word:
         return False
     w = word.group(1).lower().strip("(\"'‘“")
+    if w in ENDS_SENTENCE and text[end + 1:].lstrip()[:1].isupper():
+        return False
     return w in ABBREVIATIONS or (len(w) == 1 and w.isalpha())
 
 

@@ -71,9 +71,13 @@ def quoted(passage: Passage, limit: int | None = None) -> str:
     a table row said readably bare (it is not); past `limit` characters cut at a word, " …"."""
     row = row_quote(passage.chunk.text, passage.highlights)
     text = row or one_paragraph(passage.quote)
-    if limit is not None and len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + " …"
+    text = cut(text, limit) if limit is not None else text
     return text if row else f"“{text}”"
+
+
+def cut(text: str, limit: int) -> str:
+    """`text`, or past `limit` characters its words up to there and " …"."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def pasteable_quote(passage: Passage) -> str:

@@ -123,6 +123,27 @@ def amounts(tokens: list[Token]) -> tuple[list[Decimal], Counter]:
     return values, units
 
 
+def priced(tokens: list[Token]) -> list[tuple[Decimal, frozenset]]:
+    """Each number as the amount it states: its multiplier applied and the units beside it, so
+    "€ 450,2 mln" and "450,2 miljoen euro" are both (450200000, {€}), and "€ 5 en 3" differs
+    from "5 en € 3"."""
+    out = []
+    for i, t in enumerate(tokens):
+        amount = value(t)
+        if amount is None:
+            continue
+        units = {tokens[i - 1].form} if i and tokens[i - 1].form in UNITS else set()
+        for after in tokens[i + 1:]:
+            if after.form in MULTIPLIERS:
+                amount *= MULTIPLIERS[after.form]
+            elif after.form in UNITS:
+                units.add(after.form)
+            else:
+                break
+        out.append((amount, frozenset(units)))
+    return out
+
+
 def spelled(tokens: list[Token], text: str) -> str:
     """The tokens as written in `text`, from the first to the last."""
     return " ".join(text[tokens[0].start:tokens[-1].end].split()) if tokens else ""
@@ -178,8 +199,11 @@ def _words(tokens: list[Token]) -> str:
     return "".join(t.form for t in tokens if t.kind != "punct" or t.form in UNITS)
 
 
-def classify(src: list[Token], dst: list[Token], block: Block, src_text: str, dst_text: str) -> tuple[list[Change], list[str]]:
-    """The claim changes of one differing block, and the report words it only leaves out."""
+def classify(src: list[Token], dst: list[Token], block: Block, src_text: str, dst_text: str,
+             same_amounts: bool = False) -> tuple[list[Change], list[str]]:
+    """The claim changes of one differing block, and the report words it only leaves out. With
+    `same_amounts` (both sides state the same amounts, `priced`), how a block writes an amount's
+    unit or multiplier is form only."""
     a, b, c, d = block
     if _words(src[a:b]) == _words(dst[c:d]):
         return [], []  # punctuation, or one word written as two: "mvv aanvragen" / "mvvaanvragen"
@@ -191,10 +215,10 @@ def classify(src: list[Token], dst: list[Token], block: Block, src_text: str, ds
         changes.append(Change("negation", pair[0].text, pair[1].text, (pair[0].start, pair[0].end)))
         content_r, content_t = [x for x in content_r if x is not pair[0]], [x for x in content_t if x is not pair[1]]
     for kind, r, t in [*((k, report.get(k, []), text.get(k, [])) for k in CLAIM_KINDS), ("wording", content_r, content_t)]:
-        if _same(kind, r, t):
+        if _same(kind, r, t) or (kind == "number" and same_amounts):
             continue
-        if not t and kind not in ("negation", "direction") and not (kind == "number" and not amounts(r)[0]):
-            omitted += r  # left out, not changed: the quote is partial (but a unit left out changes the amount)
+        if not t and kind not in ("negation", "direction") and not (kind == "number" and not any(map(value, r))):
+            omitted += r  # left out, not changed: the quote is partial (but a unit or "mln" left out changes the amount)
         else:
             if kind == "number":  # as the reader reads it: "1,1%", "€ 18 miljoen"; "12%" -> "12"
                 r, t = _with_units(src, r or _beside(src, a)), _with_units(dst, t or _beside(dst, c))
@@ -232,14 +256,19 @@ def compare(src: list[Token], dst: list[Token], src_text: str, dst_text: str) ->
     out.covered = sum(_count(dst[c:d]) for _, _, c, d in equal)
     moves = _moves(src, dst, differ)
     moved = {blk for pair in moves for blk in pair}
+    same_amounts = priced(src) == priced(dst)  # the unit before or after: "€ 450,2 mln" = "450,2 miljoen euro"
     for a, b, c, d in differ:
-        changes, omitted = classify(src, dst, (a, b, c, d), src_text, dst_text) if (a, b, c, d) not in moved else ([], [])
+        changes, omitted = (classify(src, dst, (a, b, c, d), src_text, dst_text, same_amounts)
+                            if (a, b, c, d) not in moved else ([], []))
         out.changes += changes
         out.omitted += omitted
         if changes:
             out.gaps.append((c, d))
         else:
             out.covered += _count(dst[c:d])  # form only, left out, or moved (a change of its own below)
+    for gone in [ch for ch in out.changes if ch.kind == "number" and not ch.text]:  # "€ 450,2 mln": "450,2" said it
+        if any(ch.kind == "number" and ch.text and ch.at == gone.at for ch in out.changes):
+            out.changes.remove(gone)
     for (a, b, _, _), (_, _, c, d) in moves:
         out.changes.append(Change("wording", spelled(src[a:b], src_text) + " (moved)", spelled(dst[c:d], dst_text),
                                   (src[a].start, src[b - 1].end)))

@@ -104,6 +104,8 @@ def test_sentences_and_quoted_words():
                                      "Dat zei J. Jansen: „het aantal steeg fors in 2011”."]
     assert quoted(split_sentences(text)[2]) == ["het aantal steeg fors in 2011"]
     assert quoted("Een ‘toekomst proof’ IND") == []  # a term in quote marks, not a quote
+    assert split_sentences("De baten waren € 450,2 mln. De lasten € 444 mln. en ca. 6,7 mln. winst.") == [
+        "De baten waren € 450,2 mln.", "De lasten € 444 mln. en ca. 6,7 mln. winst."]  # "mln." ends one before a capital
 
 
 @pytest.mark.parametrize("change, nl, en", [

@@ -242,7 +242,7 @@ def test_verify_json_has_the_documented_shape(full_index, capsys):
 
 def test_verify_json_of_an_altered_quote_lists_the_changes(full_index, capsys):
     text = "In 2011 is het klachtenpercentage van de IND met 1,4% van het totaal aantal procedures opnieuw hoog gebleven."
-    assert main(["--corpus", str(CORPUS), "--index", str(full_index), "verify", text, "--json"]) == 0
+    assert main(["--corpus", str(CORPUS), "--index", str(full_index), "verify", text, "--json"]) == 1  # as grep: not said
     out = json.loads(capsys.readouterr().out)
     assert (out["verdict"], out["found"], out["match"]) == ("altered", False, None)
     assert out["changes"] == [{"kind": "number", "report": "1,1%", "text": "1,4%"},
@@ -252,7 +252,7 @@ def test_verify_json_of_an_altered_quote_lists_the_changes(full_index, capsys):
 
 def test_verify_json_not_found_lists_the_closest(full_index, capsys):
     text = "De IND heeft in 2016 alle klachten binnen een dag afgehandeld."
-    assert main(["--corpus", str(CORPUS), "--index", str(full_index), "verify", text, "--json"]) == 0
+    assert main(["--corpus", str(CORPUS), "--index", str(full_index), "verify", text, "--json"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert (out["verdict"], out["found"], out["match"], out["changes"]) == ("not_found", False, None, [])
     assert 1 <= len(out["closest"]) <= 3
@@ -293,13 +293,13 @@ def test_verify_file_prints_the_table_and_the_json(full_index, tmp_path, capsys)
     article = tmp_path / "artikel.txt"
     article.write_text(ARTICLE, "utf-8")
     base = ["--corpus", str(CORPUS), "--index", str(full_index), "verify", "--file", str(article)]
-    assert main(base + ["--json"]) == 0
+    assert main(base + ["--json"]) == 1  # two sentences altered; the writer's own sentences fail nothing
     out = json.loads(capsys.readouterr().out)
     assert out["totals"] == {"exact": 3, "equivalent": 0, "altered": 2, "partial": 0, "not_found": 4}
     row = out["sentences"][5]
     assert row["verdict"] == "altered" and row["changes"] == [{"kind": "direction", "report": "Ruim", "text": "Bijna"}]
     assert row["citation"].startswith("Stand van de Uitvoering 2023")
-    assert main(base) == 0
+    assert main(base) == 1
     table = capsys.readouterr().out
     assert "altered" in table and "Direction or comparison: the report says ‘Ruim’, your text ‘Bijna’" in table
     assert "3 exact, 0 equivalent, 2 altered, 0 partial, 4 not_found" in table
@@ -332,3 +332,29 @@ def test_locate_prefers_the_exact_place_over_a_near_twin():
              "b": "Voorwoord. In 2011 is het aantal aanvragen gedaald, zo blijkt."}
     at = locate(build_quote_index(texts), texts, "In 2011 is het aantal aanvragen gedaald")
     assert (at.doc_id, texts["b"][at.start:at.end], at.score) == ("b", "In 2011 is het aantal aanvragen gedaald", 1.0)
+
+
+def test_a_long_sentence_is_cut_at_a_word_in_the_table_and_a_true_article_passes(full_index, tmp_path, capsys):
+    article = tmp_path / "artikel.txt"
+    article.write_text(f"{K2011} De IND kreeg het afgelopen decennium steeds meer klachten van allerlei soorten "
+                       "klanten, van studenten tot werkgevers en gezinsmigranten.", "utf-8")
+    assert main(["--corpus", str(CORPUS), "--index", str(full_index), "verify", "--file", str(article)]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("  2. not_found"))
+    assert line.endswith(" …") and len(line) < 120 and "gezinsmigranten" not in line
+
+
+BATEN = "De baten van de IND bestonden in 2016 uit € 450,2 mln."
+
+
+@pytest.mark.parametrize("text, verdict, change", [
+    ("De baten van de IND bestonden in 2016 uit 450,2 miljoen euro.", "equivalent", None),  # the unit after the amount
+    ("De baten van de IND bestonden in 2016 uit € 450,2 miljoen.", "equivalent", None),
+    ("De baten van de IND bestonden in 2016 uit € 450,2.", "altered", ("€ 450,2 mln", "€ 450,2")),  # a millionth
+    ("De baten van de IND bestonden in 2016 uit 450,2.", "altered", ("€ 450,2 mln", "450,2")),
+    ("De baten van de IND bestonden in 2016 uit € 460,2 mln.", "altered", ("€ 450,2 mln", "€ 460,2 mln")),
+])
+def test_an_amount_is_compared_whole_whichever_way_its_unit_is_written(full_kb, text, verdict, change):
+    v = full_kb.verify(text)
+    assert v.verdict == verdict
+    assert [(c.kind, c.report, c.text) for c in v.changes] == ([("number", *change)] if change else [])
+    assert (v.match or v.source).quote.startswith(BATEN.removesuffix("."))
