@@ -285,7 +285,7 @@ def cmd_figures(args) -> int:
 
 HEADLINES = {
     "exact": "exact: the reports say this word for word",
-    "equivalent": "equivalent: the reports say this; the differences are of form only (case, notation, punctuation, an article)",
+    "equivalent": "equivalent: the reports say this; the differences are of form only (case, notation, punctuation, an article; after 'Volgens ...' the verb's place)",
     "altered": "ALTERED: the reports say something else here",
     "partial": "PARTIAL: the words are in the reports, but not as one passage",
 }
@@ -315,6 +315,8 @@ def _print_verdict(v) -> None:
     passage = v.match or v.source
     if passage:
         print(f"{HEADLINES[v.verdict]} (similarity {v.score:.2f}): {passage.citation}")
+        if v.checked:
+            print(f"   checked: “{v.checked}” (said as the report's: the words before it are not checked)")
         for change in v.changes:
             print(f"   - {change_words(change, 'en')}")
         if v.omitted:

@@ -17,7 +17,7 @@ from wordfreq import zipf_frequency
 
 from .sentences import sentence_spans
 from .tokens import MULTIPLIERS, Token, tokenize, value
-from .verdict import UNITS, Change, Comparison, compare, decide
+from .verdict import UNITS, Change, Comparison, attribution, compare, decide, trailing_attribution
 from .verify import Located, QuoteIndex, _fold, locate
 
 MIN_PART = 4  # words of a text stretch that is looked for elsewhere as a part from another place
@@ -34,21 +34,25 @@ class Finding:
     at: Located
     comparison: Comparison
     parts: list[Located] = field(default_factory=list)
+    claim: tuple[int, int] | None = None  # the span checked, when the text says whose claim it is first
 
     @property
     def verdict(self) -> str:
         return decide(self.comparison, len(self.parts))
 
 
-def compare_at(texts: dict[str, str], at: Located, text: str, tokens: list[Token]) -> Comparison:
+def compare_at(texts: dict[str, str], at: Located, text: str, tokens: list[Token], attributed: bool = False) -> Comparison:
     doc = texts[at.doc_id]
-    cmp = compare(tokenize(doc[at.start:at.end], offset=at.start), tokens, doc, text)
+    cmp = compare(tokenize(doc[at.start:at.end], offset=at.start), tokens, doc, text, attributed)
     cmp.changes = [dataclasses.replace(ch, doc_id=at.doc_id) for ch in cmp.changes]
     return cmp
 
 
-def _same_sentence(doc: str, tokens: list[Token]) -> list[Token]:
-    """The tokens after the last sentence end (a stop, or a blank line between tokens)."""
+def _same_sentence(doc: str, tokens: list[Token], end: int | None = None) -> list[Token]:
+    """The tokens after the last sentence end (a stop, or a blank line between tokens or before
+    `end`, where the sentence goes on)."""
+    if tokens and end is not None and "\n\n" in doc[tokens[-1].end:end]:
+        return []
     for i in range(len(tokens) - 1, -1, -1):
         if tokens[i].text in _STOPS or (i + 1 < len(tokens) and "\n\n" in doc[tokens[i].end:tokens[i + 1].start]):
             return tokens[i + 1:]
@@ -62,7 +66,7 @@ def stretch(doc: str, at: Located, tokens: list[Token], cmp: Comparison) -> Loca
     replaced first word, "Ruim" -> "Bijna"); and over an amount's unit at either end."""
     start, end = at.start, at.end
     if cmp.lead:
-        before = _same_sentence(doc, tokenize(doc[max(0, start - 200):start], offset=max(0, start - 200)))
+        before = _same_sentence(doc, tokenize(doc[max(0, start - 200):start], offset=max(0, start - 200)), start)
         hit = next((t for t in before[-(cmp.lead + REACH):] if t.form == tokens[0].form), None)
         swap = before[-cmp.lead] if 0 < cmp.lead <= min(SWAP, len(before)) else None
         start = (hit or swap).start if hit or swap else start
@@ -73,9 +77,37 @@ def stretch(doc: str, at: Located, tokens: list[Token], cmp: Comparison) -> Loca
         swap = after[cmp.trail - 1] if 0 < cmp.trail <= min(SWAP, cut) else None
         end = (hit or swap).end if hit or swap else end
     start, end = whole_amount(doc, start, end)
+    return _spanned(doc, at, start, end, tokens)
+
+
+def _spanned(doc: str, at: Located, start: int, end: int, tokens: list[Token]) -> Located:
+    """`at` with the span (start, end), its similarity to the tokens' text measured again."""
     if (start, end) == (at.start, at.end):
         return at
     return Located(at.doc_id, start, end, fuzz.ratio(_fold(" ".join(t.text for t in tokens)), _fold(doc[start:end])) / 100)
+
+
+def _amounts(doc: str, at: Located, tokens: list[Token], cmp: Comparison | None = None) -> Located:
+    return _spanned(doc, at, *whole_amount(doc, at.start, at.end), tokens)
+
+
+def _fronted(doc: str, at: Located, tokens: list[Token], cmp: Comparison | None = None) -> Located:
+    """For a claim said as the report's: `at` from its sentence's start where the words before it
+    there are all the claim's (put after the verb: "In totaal ontving" -> "ontving ... in totaal"),
+    and not from the paragraph before (a claim is one sentence)."""
+    start = at.start
+    if (blank := doc.rfind("\n\n", start, at.end)) >= 0 and at.end - blank > blank - start:
+        start = blank + 2
+    before = _same_sentence(doc, tokenize(doc[max(0, start - 200):start], offset=max(0, start - 200)), start)
+    if before and all(t.form in {t.form for t in tokens} or t.kind == "punct" for t in before):
+        start = before[0].start
+    return _spanned(doc, at, start, at.end, tokens)
+
+
+def _has(report: list[Token], words: list[Token]) -> bool:
+    """Does the report's span have the words' first word (a frame's "aldus", "schrijft")?"""
+    first = next((t.form for t in words if t.kind != "punct"), None)
+    return any(t.form == first for t in report)
 
 
 def whole_amount(doc: str, start: int, end: int) -> tuple[int, int]:
@@ -93,16 +125,25 @@ def whole_amount(doc: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def examine_span(qi: QuoteIndex, texts: dict[str, str], text: str, lo: int, hi: int) -> Finding | None:
-    """The best place of text[lo:hi] and its differences, parts from elsewhere included."""
+def examine_span(qi: QuoteIndex, texts: dict[str, str], text: str, lo: int, hi: int,
+                 attributed: bool = False) -> Finding | None:
+    """The best place of text[lo:hi] and its differences, parts from elsewhere included. A text
+    that says whose claim it is ("Volgens het jaarverslag ...") is the claim, examined on its own
+    and `attributed` (its words ordered anew)."""
     tokens = tokenize(text[lo:hi], offset=lo)
     at = locate(qi, texts, text[lo:hi]) if tokens else None
     if at is None:
         return None
-    cmp = compare_at(texts, at, text, tokens)
-    wide = stretch(texts[at.doc_id], at, tokens, cmp)
-    if wide is not at:
-        at, cmp = wide, compare_at(texts, wide, text, tokens)
+    cmp = compare_at(texts, at, text, tokens, attributed)
+    for widen in (_fronted, _amounts) if attributed else (stretch,):  # a moved verb is no replaced first word
+        wide = widen(texts[at.doc_id], at, tokens, cmp)
+        if wide is not at:
+            at, cmp = wide, compare_at(texts, wide, text, tokens, attributed)
+    claim = None if attributed else _claim(texts[at.doc_id][at.start:at.end], tokens, cmp)
+    said = examine_span(qi, texts, text, *claim, attributed=True) if claim else None
+    if said:
+        said.claim = claim
+        return said
     found = Finding(at, cmp)
     gone: set[int] = set()
     left_out: list[str] = []
@@ -113,11 +154,24 @@ def examine_span(qi: QuoteIndex, texts: dict[str, str], text: str, lo: int, hi: 
             gone.update(range(c, d))
             left_out += part[1].omitted
     if found.parts:
-        main = compare_at(texts, at, text, [t for i, t in enumerate(tokens) if i not in gone])
+        main = compare_at(texts, at, text, [t for i, t in enumerate(tokens) if i not in gone], attributed)
         moved = cmp.words - main.words
         main.words, main.covered, main.omitted = main.words + moved, main.covered + moved, main.omitted + left_out
         found.comparison = main
     return found
+
+
+def _claim(report: str, tokens: list[Token], cmp: Comparison) -> tuple[int, int] | None:
+    """The span of the claim in a text not found as written that begins or ends by saying whose
+    claim it is, unless the report says those words too; else None."""
+    if decide(cmp) in ("exact", "equivalent"):
+        return None
+    frame, after = attribution(tokens), trailing_attribution(tokens)
+    if after and _has(tokenize(report), tokens[len(tokens) - after:]):
+        after = 0  # ", aldus Nanette": the report's words
+    if not (frame or after) or frame + after >= len(tokens):
+        return None
+    return tokens[frame].start, tokens[len(tokens) - after - 1].end
 
 
 def _part(qi: QuoteIndex, texts: dict[str, str], text: str, tokens: list[Token], main: Located) -> tuple[Located, Comparison] | None:

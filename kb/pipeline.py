@@ -161,7 +161,8 @@ class KnowledgeBase:
         found = verdict in ("exact", "equivalent")
         return Verdict(q, found, verdict == "exact", at.score, passage if found else None, self._diff(finding, q),
                        verdict=verdict, changes=cmp.changes, omitted=cmp.omitted, source=None if found else passage,
-                       parts=[self._passage_at(p) for p in finding.parts])
+                       parts=[self._passage_at(p) for p in finding.parts],
+                       checked=q[slice(*finding.claim)] if finding.claim else "")
 
     def verify_text(self, text: str) -> list[Verdict]:
         """A verdict per sentence of an article; where a sentence quotes (words between quote

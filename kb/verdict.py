@@ -29,6 +29,12 @@ krimp opgelopen teruggelopen beter slechter verbeterd verslechterd verdrievoudig
 MONTHS = frozenset("""januari februari maart april mei juni juli augustus september oktober november december
 jan feb mrt apr jun jul aug sep sept okt nov dec""".split())
 UNITS = ("%", "€")
+# a claim said as someone's: "Volgens het jaarverslag ...", "De IND meldt dat ..."
+ATTRIBUTING = frozenset({"volgens", "aldus"})
+ORDERED = frozenset({"number", "date", "negation", "name"})  # whose place in a sentence is part of the claim
+FRAME_WORDS = 6  # words of a frame after the claim at most: ", aldus het jaarverslag van de IND"
+REPORTING = frozenset("""meldt melden meldde schrijft schrijven schreef stelt stellen stelde zegt zeggen zei
+rapporteert rapporteerde concludeert concludeerde constateert constateerde vermeldt noemt blijkt bleek""".split())
 CLAIM_KINDS = ("number", "date", "negation", "direction", "name")
 
 
@@ -244,8 +250,71 @@ def _moves(src: list[Token], dst: list[Token], differ: list[Block]) -> list[tupl
     return pairs
 
 
-def compare(src: list[Token], dst: list[Token], src_text: str, dst_text: str) -> Comparison:
-    """Every difference between the report's tokens `src` and the text's `dst`, classified."""
+def attribution(dst: list[Token]) -> int:
+    """How many of the text's first tokens say whose claim it is: "Volgens het jaarverslag (van
+    de IND)", "Aldus de IND," (the verb after them is the claim's: Dutch puts it first there), or
+    "De IND meldt dat", "Het rapport stelt:"; 0 when they do not."""
+    forms = [t.form for t in dst]
+    if forms[:1] and forms[0] in ATTRIBUTING:
+        at = _noun_phrase(forms, 1)
+        at = _noun_phrase(forms, at + 1) if at and forms[at:at + 1] in (["van"], ["uit"]) else at
+        return at + (forms[at:at + 1] == [","]) if at and at < len(forms) - 1 else 0
+    end = next((i for i, form in enumerate(forms[:FRAME_WORDS + 2]) if form in ("dat", ":")), None)
+    return end + 1 if end and REPORTING & set(forms[:end]) else 0
+
+
+def _noun_phrase(forms: list[str], at: int) -> int:
+    """Where a short noun phrase starting at `at` ends: an article or possessive and one word."""
+    at += forms[at:at + 1] in (["de"], ["het"], ["een"], ["haar"], ["zijn"], ["hun"])
+    return at + 1 if at < len(forms) and forms[at].isalnum() else 0
+
+
+def _reordered(src: list[Token], dst: list[Token], differ: list[Block]) -> set[Block]:
+    """The blocks that only leave report words out or only add words that the other side has in
+    another place (Dutch orders a claim anew after "Volgens ..." or "... meldt dat"), none of
+    them a number, a date (but "in 2012"), a negation or a name."""
+    gone = [blk for blk in differ if blk[2] == blk[3]]
+    added = [blk for blk in differ if blk[0] == blk[1]]
+    common = Counter(_forms(src, gone, 0)) & Counter(_forms(dst, added, 2))
+    out = set()
+    for blk in gone:
+        a, b = blk[0], blk[1]
+        if set(_forms(src, [blk], 0)) <= common.keys() and not {
+                category(src, i) for i in range(a, b) if not _time_adverbial(src, i, a)} & ORDERED:
+            out.add(blk)
+    for blk in added:
+        c, d = blk[2], blk[3]
+        if set(_forms(dst, [blk], 2)) <= common.keys() and not {
+                category(dst, i) for i in range(c, d) if not _time_adverbial(dst, i, c)} & ORDERED:
+            out.add(blk)
+    return out
+
+
+def _forms(tokens: list[Token], spans: list[Block], side: int) -> list[str]:
+    """The words of the blocks' tokens on one side (0: the report's, 2: the text's)."""
+    return [t.form for blk in spans for t in tokens[blk[side]:blk[side + 1]] if t.kind != "punct"]
+
+
+def _time_adverbial(tokens: list[Token], i: int, start: int) -> bool:
+    """Is token i a year after "in" within a moved block from `start` ("In 2012 zijn" -> "zijn in 2012")?"""
+    return is_year(tokens[i]) and i > start and tokens[i - 1].form == "in"
+
+
+def trailing_attribution(dst: list[Token]) -> int:
+    """How many of the text's last tokens say whose claim it was, from the last comma on
+    (", aldus het jaarverslag.", ", schrijft de IND."); 0 when they do not."""
+    comma = next((i for i in range(len(dst) - 1, 0, -1) if dst[i].text == ","), None)
+    words = [t for t in dst[comma + 1:] if t.kind != "punct"] if comma else []
+    if words and len(words) <= FRAME_WORDS and (words[0].form in ATTRIBUTING or words[0].form in REPORTING):
+        return len(dst) - comma
+    return 0
+
+
+def compare(src: list[Token], dst: list[Token], src_text: str, dst_text: str, attributed: bool = False) -> Comparison:
+    """Every difference between the report's tokens `src` and the text's `dst`, classified. With
+    `attributed` (the text's claim said as the report's, its frame left off) words moved are word
+    order, not a change, unless they are numbers, dates, negations or names: Dutch moves the verb
+    and the words before it after "Volgens ..." or "... meldt dat"."""
     equal, differ = blocks(src, dst)
     out = Comparison(words=_count(dst), anchor=max((_run(dst[c:d]) for _, _, c, d in equal), default=0))
     ends = [blk for blk in differ if blk[0] == blk[1]]  # only text words, none of the report's
@@ -254,8 +323,9 @@ def compare(src: list[Token], dst: list[Token], src_text: str, dst_text: str) ->
     out.exact = all(src[a + i].exact == dst[c + i].exact for a, b, c, _ in equal for i in range(b - a))
     out.exact &= all("".join(t.exact for t in src[a:b]) == "".join(t.exact for t in dst[c:d]) for a, b, c, d in differ)
     out.covered = sum(_count(dst[c:d]) for _, _, c, d in equal)
-    moves = _moves(src, dst, differ)
-    moved = {blk for pair in moves for blk in pair}
+    reordered = _reordered(src, dst, differ) if attributed else set()
+    moves = [pair for pair in _moves(src, dst, differ) if pair[0] not in reordered]
+    moved = {blk for pair in moves for blk in pair} | reordered
     same_amounts = priced(src) == priced(dst)  # the unit before or after: "€ 450,2 mln" = "450,2 miljoen euro"
     for a, b, c, d in differ:
         changes, omitted = (classify(src, dst, (a, b, c, d), src_text, dst_text, same_amounts)
@@ -270,6 +340,8 @@ def compare(src: list[Token], dst: list[Token], src_text: str, dst_text: str) ->
         if any(ch.kind == "number" and ch.text and ch.at == gone.at for ch in out.changes):
             out.changes.remove(gone)
     for (a, b, _, _), (_, _, c, d) in moves:
+        if same_amounts and all(t.form in UNITS or t.form in MULTIPLIERS for t in src[a:b]):
+            continue  # "€ 444 mln" written "444 mln euro"
         out.changes.append(Change("wording", spelled(src[a:b], src_text) + " (moved)", spelled(dst[c:d], dst_text),
                                   (src[a].start, src[b - 1].end)))
     return out

@@ -49,7 +49,8 @@ def verdict_json(v: Verdict) -> dict:
     """The object of `kb verify --json`."""
     from .answer import passage_json
 
-    return {"text": v.text, "verdict": v.verdict, "found": v.found, "exact": v.exact, "score": round(v.score, 4),
+    return {"text": v.text, "checked": v.checked or v.text, "verdict": v.verdict, "found": v.found, "exact": v.exact,
+            "score": round(v.score, 4),
             "changes": [change_json(c) for c in v.changes], "omitted": v.omitted,
             "match": passage_json(v.match, 1) if v.match else None,
             "source": passage_json(v.source, 1) if v.source else None,

@@ -6,7 +6,7 @@ import pytest
 
 from kb.sentences import quoted, split_sentences
 from kb.tokens import dutch_number, tokenize
-from kb.verdict import Change, compare, decide
+from kb.verdict import Change, attribution, compare, decide
 from kb.verdict_view import article_csv, change_words, marked_changes
 from kb.verify import Verdict
 
@@ -90,6 +90,43 @@ def test_moved_words_are_a_change():
     verdict, changes, _ = verdict_of("Het aantal klachten is in 2011 sterk gestegen.",
                                      "Het aantal klachten is sterk gestegen in 2011.")
     assert verdict == "altered" and [(kind, report.endswith(" (moved)")) for kind, report, _ in changes] == [("wording", True)]
+
+
+def test_an_amount_whose_unit_stands_on_the_other_side_is_the_same_amount():
+    report = "De baten bestonden uit € 450,2 mln en de lasten uit € 444 mln."
+    assert verdict_of(report, "De baten bestonden uit 450,2 miljoen euro en de lasten uit 444 miljoen euro.")[:2] == (
+        "equivalent", [])
+    assert verdict_of(report, "De baten bestonden uit € 450,2 mln en de lasten uit 444 mln euro.")[0] == "equivalent"
+    assert verdict_of(report, "De baten bestonden uit 450,2 mln en de lasten uit € 444 mln.")[0] == "altered"  # a unit gone
+    assert verdict_of("Er waren € 5 mln en 3 klachten.", "Er waren 5 mln en € 3 klachten.")[0] == "altered"  # moved
+
+
+ATTRIBUTED = "De baten van de IND bestonden in 2016 uit € 450,2 mln."
+
+
+@pytest.mark.parametrize("text, verdict, changes", [
+    ("Volgens het jaarverslag bestonden de baten van de IND in 2016 uit € 450,2 mln.", "equivalent", []),
+    ("Het jaarverslag meldt dat de baten van de IND in 2016 uit € 450,2 mln bestonden.", "equivalent", []),
+    ("Volgens het jaarverslag, de baten van de IND bestonden in 2016 uit € 450,2 mln.", "equivalent", []),
+    ("Volgens het jaarverslag bestonden de baten van de IND in 2016 uit € 460,2 mln.", "altered",
+     [("number", "€ 450,2 mln", "€ 460,2 mln")]),
+    ("Volgens het jaarverslag daalden de baten van de IND in 2016 uit € 450,2 mln.", "altered",
+     [("direction", "", "daalden")]),  # the verb after the frame is the claim's: checked
+    ("Het jaarverslag meldt dat de baten van de IND in 2016 niet uit € 450,2 mln bestonden.", "altered",
+     [("negation", "", "niet")]),
+    ("Volgens het jaarverslag van de IND bestonden de baten van de IND uit € 450,2 mln in 2016.", "equivalent", []),
+    ("Volgens het jaarverslag bestonden in 2016 de baten van de IND uit € 450,2 mln.", "equivalent", []),
+    ("Het jaarverslag meldt dat de baten van de IND uit € 450,2 mln bestonden in 2016 en 2015.", "altered",
+     [("date", "", "2016 en 2015"), ("wording", "", "bestonden in 2016 en")]),  # a year added: not order
+    ("Het jaarverslag zegt: de baten van de IND bestonden in 2016 uit € 450,2 mln.", "equivalent", []),
+    ("Het jaarverslag is helder: de baten van de IND bestonden in 2016 uit € 450,2 mln.", "altered",
+     [("wording", "", "jaarverslag is helder")]),  # no frame it knows: the words are the text's own
+])
+def test_a_claim_said_as_the_reports_is_checked_without_its_frame(text, verdict, changes):
+    src, dst = tokenize(ATTRIBUTED), tokenize(text)
+    frame = attribution(dst)
+    cmp = compare(src, dst[frame:], ATTRIBUTED, text, attributed=bool(frame))
+    assert (decide(cmp), [(c.kind, c.report, c.text) for c in cmp.changes]) == (verdict, changes)
 
 
 def test_text_sharing_only_stop_words_in_a_row_with_the_report_is_not_found():

@@ -358,3 +358,17 @@ def test_an_amount_is_compared_whole_whichever_way_its_unit_is_written(full_kb, 
     assert v.verdict == verdict
     assert [(c.kind, c.report, c.text) for c in v.changes] == ([("number", *change)] if change else [])
     assert (v.match or v.source).quote.startswith(BATEN.removesuffix("."))
+
+
+@pytest.mark.parametrize("text, verdict, checked", [
+    ("Volgens het jaarverslag bestonden de baten van de IND in 2016 uit 450,2 miljoen euro.", "equivalent",
+     "bestonden de baten van de IND in 2016 uit 450,2 miljoen euro."),
+    ("De baten van de IND bestonden in 2016 uit € 450,2 mln, aldus het jaarverslag.", "exact",
+     "De baten van de IND bestonden in 2016 uit € 450,2 mln"),  # the claim word for word
+    ("De IND schrijft dat de baten van de IND in 2016 uit € 460,2 mln bestonden.", "altered",
+     "de baten van de IND in 2016 uit € 460,2 mln bestonden."),
+])
+def test_a_quote_said_as_the_reports_is_checked_without_the_words_that_say_so(full_kb, text, verdict, checked):
+    v = full_kb.verify(text)
+    assert (v.verdict, v.checked) == (verdict, checked)
+    assert (v.match or v.source).quote.startswith(BATEN.removesuffix("."))

@@ -36,6 +36,8 @@ def verify_quote(kb, t: dict, w: dict) -> str:
 
 def show_verdict(kb, verdict, t: dict, w: dict) -> None:
     score = f"{t['similarity']} {number(verdict.score, 2)}"
+    if verdict.checked and verdict.checked != verdict.text:
+        st.caption(f"{w['columns']['checked']}: “{md_escape(verdict.checked)}” {w['frame']}")
     if verdict.found:
         st.success(f"{w[verdict.verdict]} ({score})")
         card(kb, verdict.match, key="match")
