@@ -88,15 +88,17 @@ def vocabulary(text: str) -> set[str]:
 
 
 def hyphen_break_edits(text: str) -> list[Edit]:
-    """"samenwer-" + newline + "king" -> "samenwerking"; "IND-" + "medewerkers" stays; a word the
-    document uses whole elsewhere ("IN-" + "DiGO" where it says "INDiGO") is joined whatever its case."""
+    """"samenwer-" + newline + "king" -> "samenwerking"; "IND-" + "medewerkers" stays, and so does
+    "Woo-" + "contactpersoon" where the document writes "Woo-verzoeken"; a word the document uses
+    whole elsewhere ("IN-" + "DiGO" where it says "INDiGO") is joined whatever its case."""
     edits, vocab = [], vocabulary(text)
+    hyphened = {m.group(1) for m in re.finditer(r"(\w+)-(?=\w)", text)}  # within a line: "Woo-verzoeken"
     for m in _HYPHEN_BREAK.finditer(text):
         head, tail = m.group(1), m.group(2)
         if head + tail in vocab:
             edits.append((m.end(1), m.start(2), ""))
             continue
-        if not head[-1].islower() or not tail[0].islower() or tail in _SUSPENDED:
+        if not head[-1].islower() or not tail[0].islower() or tail in _SUSPENDED or head in hyphened:
             continue
         if is_known(head + tail) or not (is_word(head) and is_word(tail)):
             edits.append((m.end(1), m.start(2), ""))
@@ -197,6 +199,10 @@ _PASSES = (
     ("paragraph_break", paragraph_break_edits),
     ("whitespace", whitespace_edits),
 )
+# A PDF that kb reads itself keeps its hyphens (PDFium reports a line-end hyphen, even one the
+# typesetter added): a bare line break there is a word boundary, never a lost hyphen. Joining
+# read "teruggevorderde" + "bedrag" as one word.
+PDF_PASSES = tuple(p for p in _PASSES if p[0] not in ("line_break", "spaced_break"))
 
 
 def clean_text(raw: str, passes=_PASSES, rounds: int = 4) -> Cleaned:

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clean import clean_text
+from .clean import PDF_PASSES, clean_text
 from .errors import UnreadableFile
 from .files import file_sha256
 from .layout import layout_pages, page_separators, pages_from_worker
@@ -146,7 +146,7 @@ def load_file(path: Path, meta: DocMeta) -> tuple[Document, list[str]]:
                              kind="too large")
     else:
         raw, warnings = decode_text(path.read_bytes(), path.name)
-    cleaned = clean_text(raw)
+    cleaned = clean_text(raw, PDF_PASSES) if suffix == ".pdf" else clean_text(raw)
     page_starts = [bisect.bisect_left(cleaned.offsets, s) for s in raw_page_starts]
     doc = Document(meta=meta, text=cleaned.text, offsets=cleaned.offsets,
                    page_starts=page_starts, repairs=cleaned.repairs)

@@ -26,7 +26,9 @@ _LINE_END_HYPHEN = str.maketrans({"\x02": "-", "\ufffe": "-"})
 # A gap between glyphs this share of the font's line ends a run: about the layout stage's cell
 # border (0.6 of a line's ink height), wider than a word or sentence space of ragged prose.
 RUN_GAP = 0.45
-JUSTIFIED = 0.1  # three word spaces or more that differ by less than this share of a line: a justified line
+JUSTIFIED = 0.2  # three word spaces or more that differ by less than this share of a line: a justified line
+TRACKING = 0.35  # letter spacing is narrower than this share of a line (a table's cells stand further apart)
+WORD_GAP = 0.2  # a gap between glyphs wider than this share of a line is a space between words
 
 
 def limit(memory: int, seconds: int) -> None:
@@ -104,23 +106,26 @@ def page_chars(textpage, left: float, top: float) -> list[Glyph]:
 
 
 def lines_of(chars: list[Glyph]) -> list[list[Glyph]]:
-    """The glyphs of a page in PDFium's order, cut into lines: at PDFium's line ends, and where the
-    next glyph stands on another line or starts left of the one before (a ligature's letters share
-    one box). Spaces become the next glyph's `spaced`."""
+    """The glyphs of a page in PDFium's order, cut into lines where the next glyph stands on
+    another line or starts left of the one before (a ligature's letters share one box). Spaces
+    become the next glyph's `spaced`. PDFium's own line ends count only where the glyphs do not
+    go on along the line: it breaks some lines of glyphs placed alone after every letter."""
     lines: list[list[Glyph]] = [[]]
-    space = False
+    space = broken = False
     for glyph in chars:
         if glyph.text in "\r\n":
-            lines.append([])
-        elif glyph.text.isspace() or not glyph.text.isprintable():
+            broken = True
+            continue
+        if glyph.text.isspace() or not glyph.text.isprintable():
             space = True
             continue
-        else:
-            line = lines[-1]
-            if line and not (_same_line(line[-1], glyph) and glyph.left >= line[-1].left):
-                lines.append(line := [])
-            line.append(glyph._replace(spaced=space and bool(line)))
-        space = False
+        line = lines[-1]
+        if line and not (_same_line(line[-1], glyph) and glyph.left >= line[-1].left):
+            lines.append(line := [])
+        elif line and broken:  # no space PDFium saw there: a word gap is a space
+            space = space or glyph.left - line[-1].right > WORD_GAP * glyph.line
+        line.append(glyph._replace(spaced=space and bool(line)))
+        space = broken = False
     return [line for line in lines if line]
 
 
@@ -133,13 +138,13 @@ def runs_of(line: list[Glyph]) -> list[list]:
     """A line's runs of text, [x0, top, x1, bottom, text] with the ink box: cut between two text
     objects of the PDF at a gap wider than RUN_GAP lines (the layout stage reads it as a column
     gutter or a table's cell border), unless the line's word spaces are all alike (justified prose,
-    however wide they were stretched).
+    however wide they were stretched). Letter-spaced text ("I N L E I D I N G") is read as words.
 
     PDFium's own text rectangles are no such runs in a PDF whose every glyph is placed alone
     (Chromium's, Skia's): each letter is one, and the text of an overlapping one repeats its
     neighbour's letters."""
     height = statistics.median(g.line for g in line)
-    gaps = [b.left - a.right for a, b in zip(line, line[1:])]
+    line, gaps = _untracked(line, height)
     spaces = [gap for gap, b in zip(gaps, line[1:]) if b.spaced]
     justified = len(spaces) >= 3 and max(spaces) - min(spaces) <= JUSTIFIED * height
     runs: list[list] = []
@@ -151,6 +156,20 @@ def runs_of(line: list[Glyph]) -> list[list]:
         run[:4] = [min(run[0], glyph.x0), min(run[1], glyph.top), max(run[2], glyph.x1), max(run[3], glyph.bottom)]
         run[4] += (" " if glyph.spaced else "") + glyph.text
     return [[round(v, 2) for v in run[:4]] + [run[4]] for run in runs]
+
+
+def _untracked(line: list[Glyph], height: float) -> tuple[list[Glyph], list[float]]:
+    """The line's glyphs and the gaps between them, less the letter spacing of a letter-spaced
+    line: one where PDFium saw a space before most glyphs, the narrowest of those gaps small (the
+    tracking). A space stays only where a gap is a word gap beyond the tracking."""
+    gaps = [b.left - a.right for a, b in zip(line, line[1:])]
+    spaced = [gap for gap, b in zip(gaps, line[1:]) if b.spaced]
+    if len(spaced) < 4 or len(spaced) < 0.6 * len(gaps) or min(spaced) > TRACKING * height:
+        return line, gaps
+    tracking = max(min(spaced), 0.0)
+    glyphs = [line[0]] + [g._replace(spaced=gap - tracking > WORD_GAP * height) for g, gap in zip(line[1:], gaps)]
+    # a letter's tracking, and a word space's too
+    return glyphs, [gap - tracking * (1 + g.spaced) for g, gap in zip(glyphs[1:], gaps)]
 
 
 def extract(path: str, max_pages: int) -> dict:

@@ -116,13 +116,18 @@ binnenkwamen. De stijging komt vooral door de langere wachttijden bij de balie i
 <p>Van alle klachten werd 82 procent binnen de wettelijke termijn afgehandeld. Efficiëntie en officiële
 afspraken met de rechtspraak hielpen daarbij, net als een flinke investering in de afhandeling.</p>
 </div><table><tr><th>Onderwerp</th><th>2023</th><th>2024</th></tr>
-<tr><td>Klachten ontvangen</td><td>987</td><td>1.234</td></tr></table></body></html>"""
+<tr><td>Klachten ontvangen</td><td>987</td><td>1.234</td></tr></table>
+<h2 style="letter-spacing: 0.25em; text-transform: uppercase">Terugvordering en Woo</h2>
+<p>Het totaal teruggevorderde<br>bedrag kwam uit op € 2.315.640. Er kwamen 96 Woo-verzoeken binnen, en er is een Woo-<br>
+contactpersoon aangesteld.</p></body></html>"""
 
 
 @pytest.mark.skipif(not CHROMIUM, reason="needs Debian's chromium")
 def test_a_pdf_printed_by_chromium_reads_as_words_columns_and_table_rows(tmp_path):
     """Chromium (Skia) places every glyph on its own: read as PDFium's text rectangles, this came
-    out letter by letter ("E v a l u a t i e"), with letters doubled and the columns mixed."""
+    out letter by letter ("E v a l u a t i e"), with letters doubled and the columns mixed. A
+    letter-spaced heading reads as words; two words at a line break stay two (kb keeps a PDF's
+    hyphens, so a bare line break is no lost one)."""
     html, pdf = tmp_path / "verslag.html", tmp_path / "stichting-2024.pdf"
     html.write_text(REPORT_HTML, "utf-8")
     subprocess.run([CHROMIUM, *FLAGS[:-1], f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
@@ -133,6 +138,8 @@ def test_a_pdf_printed_by_chromium_reads_as_words_columns_and_table_rows(tmp_pat
     assert "Utrecht. Van alle klachten werd 82 procent" in words  # the first column read whole, then the second
     assert "Efficiëntie en officiële" in words and "een flinke investering" in words  # ligatures read once
     assert "Klachten ontvangen\t987\t1.234" in doc.text
+    assert "TERUGVORDERING EN WOO Het totaal teruggevorderde bedrag kwam uit op € 2.315.640." in words  # not "T E R U G"
+    assert "een Woo- contactpersoon" in words  # a hyphen the document writes ("Woo-verzoeken") is kept
 
 
 def test_a_text_read_letter_by_letter_or_without_spaces_is_named(tmp_path):
@@ -167,3 +174,10 @@ def test_a_line_of_glyphs_placed_alone_is_cut_at_cell_borders_not_at_stretched_s
     ligature = [Glyph("f", 0, 2, 6, 10, 0, 0, 6, 12, 1), Glyph("l", 0, 2, 6, 10, 0, 0, 6, 12, 1),
                 Glyph("i", 6, 2, 9, 10, 6, 0, 9, 12, 2)]
     assert [[run[4] for run in runs_of(line)] for line in lines_of(ligature)] == [["fli"]]
+
+
+def test_a_letter_spaced_line_reads_as_words_and_a_broken_line_of_one_line_is_one():
+    spaced = glyphs([(0, "I"), (9, "N"), (18, "L"), (27, "E"), (36, "I"), (51, "D"), (60, "E")])  # tracking 3, a word gap 9
+    assert [run[4] for run in runs_of(spaced)] == ["INLEI DE"]
+    assert [[g.text for g in line] for line in lines_of(glyphs([(0, "I")]) + [Glyph("\r", 6, 2, 6, 2, 6, 2, 6, 2)]
+                                                          + glyphs([(6, "ng")]))] == [["I", "n", "g"]]
