@@ -9,8 +9,10 @@ into one text in reading order.
   does a table or text below both columns, where they end at about the same height. A table's columns are not text columns (its cells are short and
   stand several to a line), so a table is read row by row.
 - Running headers, footers and page numbers: a line at the top or bottom edge of a page whose
-  text, digits aside, stands at that edge on at least half of the pages (two at least) is left
-  out; the page it stood on stays known (each page's text starts where the page does).
+  text, digits aside, or a worded piece of it (the report's title beside its chapter's), stands at
+  that edge on at least half of the pages (two at least), or of the odd or the even pages (left
+  and right pages alternate), is left out; the page it stood on stays known (each page's text
+  starts where the page does).
 - Table rows: runs on one line far apart are cells, joined by a tab; a cell wrapped over lines is
   joined back into its row.
 - Paragraphs: a wider gap than the page's usual line gap, or a change of type size, starts a new
@@ -222,13 +224,25 @@ def edge_rows(page: Page) -> list[tuple[str, Row]]:
 
 
 def running_runs(pages: list[Page]) -> set[Run]:
-    """The runs of lines that repeat at a page edge on at least half of the pages (two at least)."""
-    seen: dict[tuple[str, str], list[Row]] = {}
-    for page in pages:
+    """The runs of lines at a page edge that repeat there: the whole line, or a piece of it with
+    words (a header of the report's title and its chapter's), on at least half of the pages (two
+    at least), or of the odd or of the even ones (left and right pages alternate headers)."""
+    seen: dict[tuple[str, str, str], list[tuple[int, Row]]] = {}
+    for number, page in enumerate(pages):
         for edge, row in edge_rows(page):
-            seen.setdefault((edge, _shape(row.text)), []).append(row)
-    need = max(2, (len(pages) + 1) // 2)
-    return {run for rows in seen.values() if len(rows) >= need for row in rows for run in row.runs}
+            pieces = [r.text for r in row.runs if len(re.findall(r"[^\W\d_]", r.text)) >= 3] if len(row.runs) > 1 else []
+            for key in [(edge, "line", _shape(row.text)), *((edge, "piece", _shape(p)) for p in pieces)]:
+                seen.setdefault(key, []).append((number, row))
+    return {run for hits in seen.values() if _repeats({n for n, _ in hits}, len(pages))
+            for _, row in hits for run in row.runs}
+
+
+def _repeats(hit: set[int], count: int) -> bool:
+    """Are the pages `hit` (numbers from 0, of `count`) half of all, or half of the odd or the even ones?"""
+    def enough(pages: int) -> bool:
+        return len(hit) >= max(2, (pages + 1) // 2)
+    return enough(count) or any(all(n % 2 == side for n in hit) and enough(len(range(side, count, 2)))
+                                for side in (0, 1))
 
 
 def join_wrapped_cells(rows: list[Row]) -> list[Row]:

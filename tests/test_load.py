@@ -7,6 +7,7 @@ import pytest
 from kb.cite import section_label
 from kb.errors import UnreadableFile
 from kb.load import garbled_text, load_corpus, load_file, meta_from_name
+from kb.layout import Page, Run, layout_pages
 from kb.pdf_worker import Glyph, lines_of, runs_of
 from pdfs import make_pdf
 from chromium import CHROMIUM, FLAGS
@@ -181,3 +182,15 @@ def test_a_letter_spaced_line_reads_as_words_and_a_broken_line_of_one_line_is_on
     assert [run[4] for run in runs_of(spaced)] == ["INLEI DE"]
     assert [[g.text for g in line] for line in lines_of(glyphs([(0, "I")]) + [Glyph("\r", 6, 2, 6, 2, 6, 2, 6, 2)]
                                                           + glyphs([(6, "ng")]))] == [["I", "n", "g"]]
+
+
+def test_a_running_header_that_names_each_page_s_chapter_is_left_out_but_not_a_title_like_it():
+    def page(header: list[str], body: str) -> Page:
+        runs = [Run(50 + 300 * i, 20, 250 + 300 * i, 30, text) for i, text in enumerate(header)]
+        return Page(600, 800, runs + [Run(50, 60, 550, 70, body), Run(50, 400, 550, 410, "Meer tekst van de pagina.")])
+    pages = [page([], "Jaarverslag Bezwaar 2023"), page(["Jaarverslag Bezwaar 2023", "1 Bezwaarschriften"], "Tekst een."),
+             page(["Jaarverslag Bezwaar 2023", "2 Kwijtschelding"], "Tekst twee."),
+             page(["Jaarverslag Bezwaar 2023", "3 Klachten"], "Tekst drie.")]
+    texts = layout_pages(pages)
+    assert texts[0].startswith("Jaarverslag Bezwaar 2023") and [t.split("\n")[0] for t in texts[1:]] == [
+        "Tekst een.", "Tekst twee.", "Tekst drie."]
