@@ -30,9 +30,12 @@ SETTINGS = {"chunk_size": CHUNK_SIZE, "chunk_overlap": CHUNK_OVERLAP, "passage_t
                         "meets the chapter's without its function words; a chronicle's chunk has its news item's "
                         "dated title in its section; title lines never make a chunk of their own; a dated title's lone "
                         "second line before a blank line is the title's; a title set large over 2-4 short lines is one; "
-                        "a dated title after a table row, or ending in a year, is one and stands under its month",
+                        "a dated title after a table row, or ending in a year, is one and stands under its month; "
+                        "a numbered title ('3.2 Klachten') is one, not a numbered list's item; 'Label<TAB>412' rows are no contents list",
             "cleaning": "broken ligatures joined, a bare one too ('fi let', '2.946 ft e'); a sentence broken by a blank "
-                        "line is one paragraph"}
+                        "line is one paragraph; a PDF's bare line break is no lost hyphen; 'Woo-' kept where 'Woo-x' is written",
+            "pdf": "runs from PDFium's characters (Chromium's lone glyphs), letter spacing read as words, a header "
+                   "naming its chapter left out"}
 
 
 @dataclass

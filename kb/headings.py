@@ -29,6 +29,8 @@ MAX_CALL_WORDS = 4  # a title may call out ("Praten werkt!"); a longer line endi
 MAX_TITLE_LINES = 4  # a title set large takes a few lines; five short lines are a caption or a narrow column
 _CAPTION = re.compile(r"\((?:links|rechts|midden|boven|onder)\)", re.I)  # "Willy van der Mark (links)"
 _OPENS_QUOTE = ("‘", "“", "'", '"')
+LIST_ITEM = 40  # characters: a line longer than this after a numbered line is prose, no list item
+_NUMBERED = re.compile(r"(\d{1,2}(?:\.\d{1,2}){0,3})\.?[ \t]+(?=[A-ZÀ-Ý])")  # "3.2 Klachten", "1. Inleiding"
 _LONE_LINE = re.compile(r"\n[ \t]*([^\n]{2,70}?)[ \t]*(?:\n[ \t]*\n|\n?\Z)")  # a line, then a blank line or the end
 
 
@@ -40,13 +42,16 @@ class Heading:
 
 
 def looks_like_heading(line: str, prev: str, nxt: str, max_len: int = 70) -> bool:
-    """Short, capitalised, standing alone; `max_len` is kept below the body's line length."""
+    """Short, capitalised (after its number, "3.2 Klachten"), standing alone; `max_len` is kept
+    below the body's line length."""
     s = line.strip()
     titled = bool(_DATED_TITLE.match(s))  # "31/12 Baten en lasten in 2016": its year is no table value
     dated = bool(_DATED.match(s))
-    if not (2 < len(s) <= (70 if dated else max_len)) or s[-1] in ".,;:-" or (is_table_line(s) and not titled):
+    longest = 70 if dated else max_len / 0.7 if _NUMBERED.match(s) else max_len  # a numbered one: a body line's length
+    if not (2 < len(s) <= longest) or s[-1] in ".,;:-" or (is_table_line(s) and not titled):
         return False
-    if not (s[0].isupper() or dated) or len(s.split()) > (12 if dated else 8):
+    words = s[len(m.group()):] if (m := _NUMBERED.match(s)) else s
+    if not (words[:1].isupper() or dated) or len(words.split()) > (12 if dated else 8):
         return False
     if s.split()[-1].lower() in _FUNCTION_WORDS or _NOT_A_HEADING.match(s):  # wrapped: "De plannen die ... gemaakt om"
         return False
@@ -55,6 +60,7 @@ def looks_like_heading(line: str, prev: str, nxt: str, max_len: int = 70) -> boo
     prev_s, next_s = prev.strip(), nxt.strip()
     # a chronicle's dated title may follow a table row or a list with no full stop between
     standalone = not prev_s or prev_s[-1] in ".!?:”\"’'" or prev_s == prev_s.upper() or titled
+    standalone |= bool(_NUMBERED.match(prev_s)) and len(prev_s) <= max_len  # under its chapter's "3 Klachten"
     return standalone and bool(next_s) and not next_s[0].islower()
 
 
@@ -63,7 +69,8 @@ def find_headings(text: str) -> list[Heading]:
     if md:
         return md
     toc = {toc_key(m.group(1)) for m in TOC_LINE.finditer(text)}
-    if not toc:
+    named = sum(toc_key(line.strip()) in toc for line in text.split("\n") if "\t" not in line)
+    if named < 2:  # no contents list, or lines like one that name no heading: a table's "Label<TAB>412"
         return _plain_headings(text)
     headings = []
     pos = 0
@@ -96,10 +103,28 @@ def _plain_headings(text: str) -> list[Heading]:
         second = second_title_line(text, starts[i] + len(line)) if _DATED.match(s) else []
         nxt = _nearest(lines, i + len(second), +1)  # what follows the title (a lowercase "asielzoekerscentra" is in it)
         role = i > 0 and re.match(_SIGNATURE, lines[i - 1].strip())  # under the signer's name: "Hoofddirecteur IND"
-        if i >= skip and not role and looks_like_heading(line, prev, nxt, max_len) and not _torn(lines, i):
-            level = 2 if _DATED_TITLE.match(s) else 1  # a chronicle's news item stands under its month
+        if (i >= skip and not role and looks_like_heading(line, prev, nxt, max_len) and not _torn(lines, i)
+                and not _listed(lines, i)):
+            # a chronicle's news item stands under its month; "3.2 Klachten" under "3 Klachten"
+            level = 2 if _DATED_TITLE.match(s) else _depth(s) or 1
             headings.append(Heading(starts[i], level, " ".join([continued_title(s, _following(lines, i)), *second])))
     return headings
+
+
+def _listed(lines: list[str], i: int) -> bool:
+    """Is line i an item of a numbered list: numbered as a short line next to it is (across blank
+    lines), to the same depth ("1 Syrische" / "2 Albanese"), and followed by neither prose nor a
+    section numbered under it, as a chapter's title is ("4 Klachten" / "4.1 ...")? A numbered
+    footnote's sentence is no item."""
+    depth = _depth(lines[i].strip())
+    nxt = _nearest(lines, i, +1).strip()
+    if not depth or len(nxt) > LIST_ITEM or _depth(nxt) > depth:
+        return False
+    return any(_depth(x) == depth and len(x) <= LIST_ITEM for x in (_nearest(lines, i, -1, True).strip(), nxt))
+
+
+def _depth(line: str) -> int:
+    return m.group(1).count(".") + 1 if (m := _NUMBERED.match(line)) else 0
 
 
 def title_lines(lines: list[str], i: int, prev: str, max_len: int) -> int:

@@ -179,3 +179,40 @@ def test_a_title_broken_over_lines_is_read_whole_and_a_wrapped_sentence_is_no_he
     titles = [h.title for h in find_headings(text)]
     assert "Asiel & Bescherming" in titles and "Kennis & Talent" in titles
     assert not any(t.startswith(("Asiel & Bescher ", "De plannen")) for t in titles)
+
+
+NUMBERED = """Gemeente Zuiderveen
+
+Het jaar in het kort. De gemeente ontving meer klachten dan in het jaar
+daarvoor en handelde de meeste binnen de termijn af, zoals de wet vraagt.
+
+3 Klachten
+
+3.1 Ontwikkeling van het aantal klachten in het jaar
+Het aantal klachten is in 2024 fors gestegen. De stijging komt vooral
+voor rekening van de afdeling Openbare Ruimte en van Burgerzaken.
+
+Zuiveringsheffing\t198
+Watersysteemheffing\t412
+
+Top 3 nationaliteiten
+
+1 Syrische
+2 Albanese
+3 Eritrese
+
+1 Indiase
+2 Amerikaanse
+3 Chinese
+
+4 Bezwaarschriften
+
+Het aantal bezwaarschriften daalde. De meeste gingen over de WOZ-waarde van woningen.
+"""
+
+
+def test_numbered_headings_are_sections_but_numbered_lists_and_table_rows_are_not():
+    headings = find_headings(NUMBERED)
+    assert [(h.level, h.title) for h in headings] == [
+        (1, "Gemeente Zuiderveen"), (1, "3 Klachten"), (2, "3.1 Ontwikkeling van het aantal klachten in het jaar"),
+        (1, "Top 3 nationaliteiten"), (1, "4 Bezwaarschriften")]  # "Label<TAB>412" rows are no contents list
