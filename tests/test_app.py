@@ -354,6 +354,15 @@ def test_verify_page_shows_a_changed_number_in_orange_with_the_change_first(app)
     assert app.code and "4.440 in 2011" in app.code[0].value  # the report's own words, ready to copy
 
 
+def test_verify_page_checks_a_claim_said_as_the_reports_without_the_words_that_say_so(app):
+    verify_quote(app, "Volgens het jaarverslag is het absolute aantal klachten gestegen van 2.793 in 2010 naar "
+                      "4.440 in 2011.")
+    assert app.success and "Gevonden" in app.success[0].value and not app.warning
+    caption = " ".join(c.value for c in app.caption).replace("\\", "")
+    assert "Gecontroleerde woorden: “is het absolute aantal klachten gestegen" in caption
+    assert "wiens bewering het is" in caption
+
+
 def test_verify_page_shows_a_dropped_word_as_partial(app):
     verify_quote(app, "Het aantal klachten is gestegen van 2.793 in 2010 naar 4.440 in 2011")
     assert not app.success and "Gedeeltelijk" in app.warning[0].value and "absolute" in app.warning[0].value
