@@ -7,10 +7,10 @@ set. Imports only pypdf and pypdfium2 (not kb), so a crash or runaway here canno
 
 pypdf opens the file first: it checks the password and the page count, and inflates every page's
 content streams under its own output limits, so a decompression bomb is named as one (PDFium
-would abort the process on it). PDFium (pypdfium2, Chrome's PDF engine) then gives each run of
-text on a line with its box: the parent's layout stage (kb/layout.py) orders them into columns,
-drops running headers and footers and rebuilds table rows. Coordinates are points from the top
-left of the page.
+would abort the process on it). PDFium (pypdfium2, Chrome's PDF engine) then gives each
+character with its box, made here into runs of text on a line (`runs_of`); the parent's layout
+stage (kb/layout.py) orders them into columns, drops running headers and footers and rebuilds
+table rows. Coordinates are points from the top left of the page.
 
 The child sets its own memory and CPU limits first (the parent may have threads, where a
 preexec_fn is unsafe); the parent adds the wall-clock limit.

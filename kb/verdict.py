@@ -275,6 +275,8 @@ def _reordered(src: list[Token], dst: list[Token], differ: list[Block]) -> set[B
     them a number, a date (but "in 2012"), a negation or a name."""
     gone = [blk for blk in differ if blk[2] == blk[3]]
     added = [blk for blk in differ if blk[0] == blk[1]]
+    if _compared(src) != _compared(dst):
+        return set()  # "meer klachten dan aanvragen" -> "meer aanvragen dan klachten" is no order
     common = Counter(_forms(src, gone, 0)) & Counter(_forms(dst, added, 2))
     out = set()
     for blk in gone:
@@ -288,6 +290,12 @@ def _reordered(src: list[Token], dst: list[Token], differ: list[Block]) -> set[B
                 category(dst, i) for i in range(c, d) if not _time_adverbial(dst, i, c)} & ORDERED:
             out.add(blk)
     return out
+
+
+def _compared(tokens: list[Token]) -> set[tuple[str, bool]]:
+    """Each word with whether it stands before the first "dan" (what is compared with what)."""
+    at = next((i for i, t in enumerate(tokens) if t.form == "dan"), None)
+    return set() if at is None else {(t.form, i < at) for i, t in enumerate(tokens) if t.kind == "word" and t.form != "dan"}
 
 
 def _forms(tokens: list[Token], spans: list[Block], side: int) -> list[str]:

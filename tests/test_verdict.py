@@ -182,3 +182,13 @@ def test_the_source_of_a_changed_quote_reads_as_the_search_page_shows_it():
     out = marked_changes(text, (0, text.index("\n\n")), [(text.index("2.723"), text.index("2.723") + 5)])
     assert "2\\.723~~] :orange-background[**ingebrekestellingen" in out  # the PDF's line break is a space
     assert out.endswith("afgehandeld\\.**]  \n  \nNieuwe alinea\\.")  # a paragraph stays one
+
+
+def test_a_comparison_turned_round_in_a_claim_said_as_the_reports_is_a_change():
+    report = "In 2012 ontving de IND meer bezwaren dan klachten."
+    text = "Volgens het jaarverslag ontving de IND in 2012 meer klachten dan bezwaren."
+    src, dst = tokenize(report), tokenize(text)
+    frame = attribution(dst)
+    assert decide(compare(src, dst[frame:], report, text, attributed=True)) == "altered"
+    same = "Volgens het jaarverslag ontving de IND in 2012 meer bezwaren dan klachten."
+    assert decide(compare(src, tokenize(same)[frame:], report, same, attributed=True)) == "equivalent"
