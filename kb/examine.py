@@ -17,7 +17,8 @@ from wordfreq import zipf_frequency
 
 from .sentences import sentence_spans
 from .tokens import MULTIPLIERS, Token, tokenize, value
-from .verdict import UNITS, Change, Comparison, attribution, compare, decide, trailing_attribution
+from .frames import attribution, trailing_attribution
+from .verdict import UNITS, Change, Comparison, compare, decide
 from .verify import Located, QuoteIndex, _fold, locate
 
 MIN_PART = 4  # words of a text stretch that is looked for elsewhere as a part from another place

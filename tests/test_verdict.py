@@ -6,7 +6,8 @@ import pytest
 
 from kb.sentences import quoted, split_sentences
 from kb.tokens import dutch_number, tokenize
-from kb.verdict import Change, attribution, compare, decide
+from kb.frames import attribution
+from kb.verdict import Change, compare, decide
 from kb.verdict_view import article_csv, change_words, marked_changes
 from kb.verify import Verdict
 
