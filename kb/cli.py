@@ -316,7 +316,7 @@ def _print_verdict(v) -> None:
     if passage:
         print(f"{HEADLINES[v.verdict]} (similarity {v.score:.2f}): {passage.citation}")
         if v.checked:
-            print(f"   checked: “{v.checked}” (said as the report's: the words before it are not checked)")
+            print(f"   checked: “{v.checked}” (said as the report's: the words saying so are not checked)")
         for change in v.changes:
             print(f"   - {change_words(change, 'en')}")
         if v.omitted:

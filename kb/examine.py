@@ -100,7 +100,8 @@ def _fronted(doc: str, at: Located, tokens: list[Token], cmp: Comparison | None 
     if (blank := doc.rfind("\n\n", start, at.end)) >= 0 and at.end - blank > blank - start:
         start = blank + 2
     before = _same_sentence(doc, tokenize(doc[max(0, start - 200):start], offset=max(0, start - 200)), start)
-    if before and all(t.form in {t.form for t in tokens} or t.kind == "punct" for t in before):
+    claimed = {t.form for t in tokens}
+    if before and all(t.form in claimed or t.kind == "punct" for t in before):
         start = before[0].start
     return _spanned(doc, at, start, at.end, tokens)
 

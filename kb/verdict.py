@@ -255,15 +255,10 @@ def _reordered(src: list[Token], dst: list[Token], differ: list[Block]) -> set[B
         return set()  # "meer klachten dan aanvragen" -> "meer aanvragen dan klachten" is no order
     common = Counter(_forms(src, gone, 0)) & Counter(_forms(dst, added, 2))
     out = set()
-    for blk in gone:
-        a, b = blk[0], blk[1]
-        if set(_forms(src, [blk], 0)) <= common.keys() and not {
-                category(src, i) for i in range(a, b) if not _time_adverbial(src, i, a)} & ORDERED:
-            out.add(blk)
-    for blk in added:
-        c, d = blk[2], blk[3]
-        if set(_forms(dst, [blk], 2)) <= common.keys() and not {
-                category(dst, i) for i in range(c, d) if not _time_adverbial(dst, i, c)} & ORDERED:
+    for blk, tokens, side in [*((b, src, 0) for b in gone), *((b, dst, 2) for b in added)]:
+        lo, hi = blk[side], blk[side + 1]
+        kinds = {category(tokens, i) for i in range(lo, hi) if not _time_adverbial(tokens, i, lo)}
+        if set(_forms(tokens, [blk], side)) <= common.keys() and not kinds & ORDERED:
             out.add(blk)
     return out
 

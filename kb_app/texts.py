@@ -146,7 +146,7 @@ VERIFY_WORDS = {
            "article_text": "Tekst of artikel, zin voor zin te controleren",
            "exact": "Gevonden, woordelijk", "equivalent": "Gevonden; de verschillen zijn alleen van vorm "
            "(hoofdletters, schrijfwijze van getallen, leestekens, een lidwoord; na ‘Volgens …’ de plaats van het werkwoord)",
-           "frame": "(de woorden ervoor zeggen wiens bewering het is en worden niet gecontroleerd)",
+           "frame": "(de woorden die zeggen wiens bewering het is, worden niet gecontroleerd)",
            "altered": "Gewijzigd: het rapport zegt hier iets anders", "source": "Wat het rapport zegt",
            "partial": "Gedeeltelijk: de woorden staan in de rapporten, maar niet als één passage",
            "left_out": "Weggelaten woorden", "also_from": "Ook uit", "not_found": "Niet als citaat in de rapporten gevonden: zo staat het er niet. In andere woorden kan het er "
@@ -160,7 +160,7 @@ VERIFY_WORDS = {
            "article_text": "Text or article, to check sentence by sentence",
            "exact": "Found, word for word", "equivalent": "Found; the differences are of form only "
            "(case, how numbers are written, punctuation, an article; after ‘Volgens …’ the verb's place)",
-           "frame": "(the words before it say whose claim it is and are not checked)",
+           "frame": "(the words saying whose claim it is are not checked)",
            "altered": "Altered: the report says something else here", "source": "What the report says",
            "partial": "Partial: the words are in the reports, but not as one passage",
            "left_out": "Words left out", "also_from": "Also from", "not_found": "Not found as a quote in the reports: they do not say it in these words. In other words they "
